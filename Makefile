@@ -1,0 +1,31 @@
+# Latent Studio. `make run` sets up and opens the studio on the embedded
+# sample; `make test` runs every test. The first build compiles Fyne's OpenGL
+# bindings with cgo and takes several minutes; later builds take seconds.
+export PATH := $(PATH):/usr/local/go/bin
+GO ?= go
+BIN := bin/latentstudio
+
+.PHONY: setup build run test demo clean
+
+setup:
+	./scripts/setup.sh
+
+build: setup
+	$(GO) build -o $(BIN) ./app
+
+run: build
+	./$(BIN) --sample
+
+demo: build
+	./$(BIN) demo --out /tmp/latentstudio-demo
+
+# vet our packages; all tests; the race detector on the packages that run
+# goroutines (-short skips the long learning tests there, which race
+# instrumentation makes ten times slower).
+test: setup
+	$(GO) vet ./...
+	$(GO) test -count=1 -timeout 20m ./...
+	$(GO) test -count=1 -race -short -timeout 20m ./models/ ./imageops/ ./ui/
+
+clean:
+	rm -rf bin

@@ -1,0 +1,66 @@
+// Command latentstudio is Latent Studio: with no arguments it opens the
+// studio window; with a subcommand it does the same work headless.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+)
+
+const usage = `Latent Studio: autoencoders on images.
+
+  latentstudio [--sample] [FOLDER|IDX]     open the studio (optionally loading data)
+  latentstudio demo [--out DIR]            train on the embedded sample; write previews and a report
+  latentstudio train --data SRC --out MODEL [flags]
+  latentstudio apply --model MODEL --in IMAGE|DIR --out IMAGE|DIR [--sigma S]
+  latentstudio encode --model MODEL --data SRC --out codes.csv
+  latentstudio info --model MODEL
+
+Run "latentstudio COMMAND -h" for a command's flags.
+`
+
+// usageError marks mistakes in how the program was called (exit status 2).
+type usageError struct{ error }
+
+func usageErrorf(format string, args ...any) error {
+	return usageError{fmt.Errorf(format, args...)}
+}
+
+func main() {
+	os.Exit(run(os.Args[1:]))
+}
+
+func run(args []string) int {
+	var err error
+	cmd := ""
+	if len(args) > 0 {
+		cmd = args[0]
+	}
+	switch cmd {
+	case "train":
+		err = cmdTrain(args[1:])
+	case "apply":
+		err = cmdApply(args[1:])
+	case "encode":
+		err = cmdEncode(args[1:])
+	case "info":
+		err = cmdInfo(args[1:])
+	case "demo":
+		err = cmdDemo(args[1:])
+	case "help", "-h", "--help", "-help":
+		fmt.Print(usage)
+		return 0
+	default:
+		err = runStudio(args)
+	}
+	if err == nil {
+		return 0
+	}
+	fmt.Fprintln(os.Stderr, "latentstudio:", err)
+	var ue usageError
+	if errors.As(err, &ue) {
+		return 2
+	}
+	return 1
+}

@@ -1,0 +1,139 @@
+package main
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"latentstudio/assets"
+	"latentstudio/imageops"
+)
+
+// digitFolder writes n real digits from the embedded sample as PNGs into
+// class subfolders, the way a user's folder looks.
+func digitFolder(t *testing.T, n int) string {
+	t.Helper()
+	images, labels := assets.SampleMNIST()
+	d, err := imageops.ReadIDX(images, labels, "sample", imageops.Options{Gray: true, Limit: n})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for i := 0; i < d.Len(); i++ {
+		sub := filepath.Join(dir, "digit"+d.Label(i))
+		os.MkdirAll(sub, 0o755)
+		img := imageops.ToImage(d.Image(i), d.Width, d.Height, d.Channels)
+		if err := imageops.SavePNG(filepath.Join(sub, fmt.Sprintf("%04d.png", i)), img); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func TestTrainApplyEncodeInfo(t *testing.T) {
+	data := digitFolder(t, 120)
+	work := t.TempDir()
+	model := filepath.Join(work, "m.lsm")
+	report := filepath.Join(work, "r.json")
+	code := run([]string{"train", "--task", "denoise", "--noise", "gaussian:25", "--data", data, "--size", "28", "--gray",
+		"--layers", "64", "--code", "4", "--epochs", "3", "--batch", "16", "--out", model, "--report", report})
+	if code != 0 {
+		t.Fatalf("train exited %d", code)
+	}
+	var rep map[string]any
+	raw, _ := os.ReadFile(report)
+	if err := json.Unmarshal(raw, &rep); err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{"task", "arch", "epochs", "train_loss", "val_loss", "seconds", "samples_per_second", "params"} {
+		if _, ok := rep[key]; !ok {
+			t.Errorf("report lacks %q: %s", key, raw)
+		}
+	}
+	if rep["task"] != "denoise" || rep["epochs"] != 3.0 || rep["params"].(float64) < 1000 {
+		t.Errorf("report %s", raw)
+	}
+
+	out := filepath.Join(work, "out")
+	if code := run([]string{"apply", "--model", model, "--in", data, "--out", out, "--sigma", "25"}); code != 0 {
+		t.Fatalf("apply exited %d", code)
+	}
+	var written []string
+	filepath.WalkDir(out, func(p string, e os.DirEntry, err error) error {
+		if err == nil && !e.IsDir() {
+			rel, _ := filepath.Rel(out, p)
+			written = append(written, rel)
+		}
+		return nil
+	})
+	if len(written) != 120 || !strings.HasPrefix(written[0], "digit") {
+		t.Fatalf("apply wrote %d files (%v...), want 120 mirroring the input", len(written), written[:min(3, len(written))])
+	}
+	got, err := imageops.LoadImage(filepath.Join(out, written[0]), 28, 28, true)
+	if err != nil || len(got) != 784 {
+		t.Fatalf("output %s: %v", written[0], err)
+	}
+
+	one := filepath.Join(work, "one.png")
+	first := filepath.Join(data, strings.TrimSuffix(written[0], ".png")+".png")
+	if code := run([]string{"apply", "--model", model, "--in", first, "--out", one}); code != 0 {
+		t.Fatalf("apply on one image exited %d", code)
+	}
+	if _, err := os.Stat(one); err != nil {
+		t.Fatal(err)
+	}
+
+	codes := filepath.Join(work, "codes.csv")
+	if code := run([]string{"encode", "--model", model, "--data", data, "--out", codes}); code != 0 {
+		t.Fatalf("encode exited %d", code)
+	}
+	f, _ := os.Open(codes)
+	rows, err := csv.NewReader(f).ReadAll()
+	f.Close()
+	if err != nil || len(rows) != 121 || len(rows[0]) != 6 || rows[0][2] != "z1" || !strings.HasPrefix(rows[1][1], "digit") {
+		t.Fatalf("codes.csv: %d rows, header %v, first %v, err %v", len(rows), rows[0], rows[1], err)
+	}
+
+	if code := run([]string{"info", "--model", model}); code != 0 {
+		t.Fatalf("info exited %d", code)
+	}
+}
+
+func TestBadUsageAndInputExitTwo(t *testing.T) {
+	dir := t.TempDir()
+	notModel := filepath.Join(dir, "model.lsm")
+	os.WriteFile(notModel, []byte("not a model"), 0o644)
+	empty := filepath.Join(dir, "empty")
+	os.Mkdir(empty, 0o755)
+	cases := [][]string{
+		{"train"},
+		{"train", "--data", filepath.Join(dir, "missing"), "--out", filepath.Join(dir, "m.lsm")},
+		{"train", "--data", empty, "--out", filepath.Join(dir, "m.lsm")},
+		{"train", "--data", empty, "--out", "x", "--layers", "a,b"},
+		{"train", "--bogus"},
+		{"info", "--model", notModel},
+		{"apply", "--model", notModel, "--in", dir, "--out", dir},
+		{"no-such-command"},
+	}
+	for _, args := range cases {
+		if code := run(args); code != 2 {
+			t.Errorf("%v exited %d, want 2", args, code)
+		}
+	}
+}
+
+func TestDemo(t *testing.T) {
+	out := t.TempDir()
+	if code := run([]string{"demo", "--out", out, "--epochs", "1"}); code != 0 {
+		t.Fatalf("demo exited %d", code)
+	}
+	for _, name := range []string{"demo.lsm", "preview.png", "report.json"} {
+		if st, err := os.Stat(filepath.Join(out, name)); err != nil || st.Size() == 0 {
+			t.Errorf("demo did not write %s: %v", name, err)
+		}
+	}
+}

@@ -1,0 +1,329 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"math"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"latentstudio/imageops"
+	"latentstudio/models"
+)
+
+// trainFlags are the flags of train (and, with fixed values, of demo).
+type trainFlags struct {
+	task, arch, data, out, loss, noise, layers, size, test, report string
+	code, epochs, batch                                            int
+	lr, val, maxMinutes                                            float64
+	seed                                                           int64
+	gray                                                           bool
+}
+
+func (f *trainFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.task, "task", models.TaskReconstruct, "reconstruct | denoise")
+	fs.StringVar(&f.arch, "arch", models.ArchDense, "dense | conv")
+	fs.StringVar(&f.data, "data", "", "training data: a folder of images (subfolders are classes) or an IDX images file")
+	fs.StringVar(&f.out, "out", "", "where to save the trained model (.lsm)")
+	fs.StringVar(&f.layers, "layers", "", "encoder widths from the input inwards, e.g. 256,64 (dense units) or 16,32 (conv channels); the decoder mirrors them")
+	fs.IntVar(&f.code, "code", 32, "code (latent) size")
+	fs.StringVar(&f.size, "size", "", "input size WxH or N (default: native for IDX, 64 for folders)")
+	fs.BoolVar(&f.gray, "gray", false, "train on gray images (IDX data are always gray)")
+	fs.StringVar(&f.loss, "loss", models.LossAuto, "auto | mse | bce (auto: BCE when inputs lie in [0,1], else MSE)")
+	fs.StringVar(&f.noise, "noise", "gaussian:0.3", "noise for --task denoise: gaussian:SIGMA, SIGMA on the [0,1] scale (values above 1 are read on 0-255)")
+	fs.IntVar(&f.epochs, "epochs", 10, "epochs")
+	fs.IntVar(&f.batch, "batch", 64, "batch size")
+	fs.Float64Var(&f.lr, "lr", 1e-3, "Adam learning rate")
+	fs.Int64Var(&f.seed, "seed", 1, "seed for weights, shuffling, noise and the validation split")
+	fs.Float64Var(&f.val, "val", 0.1, "fraction of the data held out for validation")
+	fs.StringVar(&f.test, "test", "", "optional test data, reported as test_loss")
+	fs.StringVar(&f.report, "report", "", "write the final figures to this JSON file")
+	fs.Float64Var(&f.maxMinutes, "max-minutes", 0, "stop training after this many minutes (0: no limit)")
+}
+
+func cmdTrain(args []string) error {
+	fs := flag.NewFlagSet("train", flag.ContinueOnError)
+	var f trainFlags
+	f.register(fs)
+	if err := fs.Parse(args); err != nil {
+		return usageError{err}
+	}
+	if f.data == "" || f.out == "" {
+		return usageErrorf("train needs --data and --out")
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	opts, err := f.loadOptions()
+	if err != nil {
+		return err
+	}
+	data, err := loadData(ctx, f.data, opts)
+	if err != nil {
+		return err
+	}
+	_, err = train(ctx, f, data)
+	return err
+}
+
+// loadOptions turns --size and --gray into imageops options.
+func (f *trainFlags) loadOptions() (imageops.Options, error) {
+	opt := imageops.Options{Gray: f.gray}
+	if f.size == "" {
+		return opt, nil
+	}
+	w, h, ok := strings.Cut(strings.ToLower(f.size), "x")
+	if !ok {
+		h = w
+	}
+	var err1, err2 error
+	opt.Width, err1 = strconv.Atoi(w)
+	opt.Height, err2 = strconv.Atoi(h)
+	if err1 != nil || err2 != nil || opt.Width < 1 || opt.Height < 1 {
+		return opt, usageErrorf("--size %q: want WxH or N, e.g. 64x48 or 28", f.size)
+	}
+	return opt, nil
+}
+
+// loadData loads a dataset with a progress bar. IDX data are gray at their
+// native size unless asked otherwise; folders of images default to 64x64.
+func loadData(ctx context.Context, src string, opt imageops.Options) (*imageops.Dataset, error) {
+	idx := strings.Contains(filepath.Base(src), "idx3-ubyte") || (isDir(src) && holdsIDX(src))
+	switch {
+	case idx:
+		opt.Gray = true
+	case opt.Width == 0:
+		opt.Width, opt.Height = 64, 64
+	}
+	bar := newProgress(os.Stderr, "loading "+src)
+	opt.Progress = func(done, total int) {
+		bar.update(float64(done)/float64(max(total, 1)), fmt.Sprintf("%d/%d images", done, total))
+	}
+	d, err := imageops.Load(ctx, src, opt)
+	bar.finish()
+	if err != nil {
+		return nil, usageError{err}
+	}
+	fmt.Fprintf(os.Stderr, "loaded %d images of %dx%dx%d from %s", d.Len(), d.Width, d.Height, d.Channels, src)
+	if len(d.Classes) > 0 {
+		fmt.Fprintf(os.Stderr, " in %d classes", len(d.Classes))
+	}
+	fmt.Fprintln(os.Stderr)
+	reportSkipped(d.Skipped)
+	return d, nil
+}
+
+func reportSkipped(skipped []imageops.Skipped) {
+	if len(skipped) == 0 {
+		return
+	}
+	fmt.Fprintf(os.Stderr, "skipped %d files:\n", len(skipped))
+	for i, s := range skipped {
+		if i == 20 {
+			fmt.Fprintf(os.Stderr, "  ... and %d more\n", len(skipped)-20)
+			break
+		}
+		fmt.Fprintf(os.Stderr, "  %s\n", s)
+	}
+}
+
+func isDir(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && st.IsDir()
+}
+
+// holdsIDX reports whether a folder holds MNIST-style IDX image files, which
+// imageops loads at their native size.
+func holdsIDX(dir string) bool {
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if strings.Contains(e.Name(), "idx3-ubyte") {
+			return true
+		}
+	}
+	return false
+}
+
+// parseNoise reads gaussian:SIGMA.
+func parseNoise(s string) (float64, error) {
+	kind, val, ok := strings.Cut(s, ":")
+	if !ok || kind != "gaussian" {
+		return 0, usageErrorf("--noise %q: want gaussian:SIGMA", s)
+	}
+	sigma, err := strconv.ParseFloat(val, 64)
+	if err != nil || sigma <= 0 || sigma > 255 {
+		return 0, usageErrorf("--noise %q: SIGMA must be a number in (0,1], or in (1,255] on the 0-255 scale", s)
+	}
+	if sigma > 1 {
+		sigma /= 255
+	}
+	return sigma, nil
+}
+
+func parseLayers(s, arch string) ([]int, error) {
+	if s == "" {
+		if arch == models.ArchConv {
+			return []int{16, 32}, nil
+		}
+		return []int{256}, nil
+	}
+	var out []int
+	for _, part := range strings.Split(s, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(part))
+		if err != nil {
+			return nil, usageErrorf("--layers %q: want comma-separated widths, e.g. 256,64", s)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+// trainReport holds the figures --report writes; the keys are a contract.
+type trainReport struct {
+	Task             string   `json:"task"`
+	Arch             string   `json:"arch"`
+	Loss             string   `json:"loss"`
+	Data             string   `json:"data"`
+	NTrain           int      `json:"n_train"`
+	NVal             int      `json:"n_val"`
+	Epochs           int      `json:"epochs"`
+	Steps            int      `json:"steps"`
+	TrainLoss        float64  `json:"train_loss"`
+	ValLoss          *float64 `json:"val_loss"`
+	TestLoss         *float64 `json:"test_loss,omitempty"`
+	Seconds          float64  `json:"seconds"`
+	SamplesPerSecond float64  `json:"samples_per_second"`
+	Params           int      `json:"params"`
+	Stopped          bool     `json:"stopped"`
+	Model            string   `json:"model"`
+}
+
+// train builds the model from the flags, trains it with a progress bar,
+// saves it and writes the report.
+func train(ctx context.Context, f trainFlags, data *imageops.Dataset) (*models.Autoencoder, error) {
+	layers, err := parseLayers(f.layers, f.arch)
+	if err != nil {
+		return nil, err
+	}
+	lo, hi := data.Range()
+	loss, why, err := models.ResolveLoss(f.loss, lo, hi)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	cfg := models.Config{Task: f.task, Arch: f.arch, Width: data.Width, Height: data.Height, Channels: data.Channels,
+		Layers: layers, Code: f.code, Loss: loss, Seed: f.seed}
+	if f.task == models.TaskDenoise {
+		if cfg.NoiseSigma, err = parseNoise(f.noise); err != nil {
+			return nil, err
+		}
+	}
+	ae, err := models.NewAutoencoder(cfg)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	var test *imageops.Dataset
+	if f.test != "" {
+		opt := imageops.Options{Width: data.Width, Height: data.Height, Gray: data.Channels == 1}
+		if test, err = loadData(ctx, f.test, opt); err != nil {
+			return nil, err
+		}
+	}
+	trainSet, valSet := data, (*imageops.Dataset)(nil)
+	if f.val > 0 {
+		trainSet, valSet = data.Split(f.val, f.seed)
+	}
+	ae.History.Data = f.data
+	fmt.Fprintf(os.Stderr, "%s %s autoencoder %v -> code %d, %d parameters; loss %s (%s)\n",
+		cfg.Task, cfg.Arch, cfg.Layers, cfg.Code, ae.ParamCount(), cfg.Loss, why)
+	fmt.Fprintf(os.Stderr, "training on %d images, validating on %d\n", trainSet.Len(), valSet.Len())
+
+	bar := newProgress(os.Stderr, "training")
+	var last models.Event
+	tr, err := models.NewTrainer(ae, trainSet, valSet, models.TrainOptions{
+		Epochs: f.epochs, Batch: f.batch, LR: f.lr, Seed: f.seed,
+		MaxDuration: time.Duration(f.maxMinutes * float64(time.Minute)),
+		OnEvent: func(e models.Event) {
+			switch e.Kind {
+			case models.EventStep:
+				bar.update(float64(e.Step)/float64(max(e.Steps, 1)), stepLine(e))
+			case models.EventEpoch:
+				bar.println(fmt.Sprintf("epoch %d/%d: train loss %.4f, validation loss %.4f, %.0f samples/s",
+					e.Epoch, e.Epochs, e.TrainLoss, e.ValLoss, e.SamplesPerSecond))
+			case models.EventDone:
+				last = e
+			}
+		},
+	})
+	if err != nil {
+		return nil, usageError{err}
+	}
+	runErr := tr.Run(ctx)
+	bar.finish()
+	if runErr != nil && ae.History.Steps == 0 {
+		return nil, runErr
+	}
+	if err := ae.Save(f.out); err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(os.Stderr, "saved %s\n", f.out)
+	rep := trainReport{Task: cfg.Task, Arch: cfg.Arch, Loss: cfg.Loss, Data: f.data, NTrain: trainSet.Len(), NVal: valSet.Len(),
+		Epochs: ae.History.Epochs, Steps: ae.History.Steps, TrainLoss: ae.History.TrainLoss,
+		Seconds: ae.History.Seconds, Params: ae.ParamCount(), Stopped: last.Stopped, Model: f.out}
+	if ae.History.Seconds > 0 {
+		rep.SamplesPerSecond = float64(ae.History.Samples) / ae.History.Seconds
+	}
+	if valSet.Len() > 0 {
+		rep.ValLoss = finite(ae.History.ValLoss)
+	}
+	if test != nil {
+		tl, err := models.EvaluateLoss(ctx, ae, test, f.seed+3)
+		if err != nil {
+			return nil, err
+		}
+		rep.TestLoss = finite(tl)
+		fmt.Fprintf(os.Stderr, "test loss (%s) on %d images: %.4f\n", cfg.Loss, test.Len(), tl)
+	}
+	if f.report != "" {
+		if err := writeJSON(f.report, rep); err != nil {
+			return nil, err
+		}
+	}
+	return ae, runErr
+}
+
+func stepLine(e models.Event) string {
+	return fmt.Sprintf("epoch %d/%d step %d/%d loss %.4f %.0f samples/s %s left",
+		e.Epoch, e.Epochs, e.Step, e.Steps, e.TrainLoss, e.SamplesPerSecond, clock(e.Remaining))
+}
+
+func clock(d time.Duration) string {
+	s := int(d.Round(time.Second).Seconds())
+	if s >= 3600 {
+		return fmt.Sprintf("%d:%02d:%02d", s/3600, s/60%60, s%60)
+	}
+	return fmt.Sprintf("%02d:%02d", s/60, s%60)
+}
+
+// finite makes NaN and Inf JSON null.
+func finite(v float64) *float64 {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return nil
+	}
+	return &v
+}
+
+func writeJSON(path string, v any) error {
+	data, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(path, append(data, '\n'), 0o644); err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,202 @@
+package models
+
+import (
+	"fmt"
+	"math"
+	"math/rand"
+	"sync"
+
+	"gorgonia.org/tensor"
+)
+
+// Autoencoder is an autoencoder's config and weights, plus what is known of
+// its training. Its methods are safe for concurrent use, except that a
+// Trainer owns the model while it runs: use Trainer.Snapshot then.
+type Autoencoder struct {
+	cfg     Config
+	params  []*tensor.Dense // in cfg.paramShapes() order, float32
+	History History
+
+	mu   sync.Mutex
+	nets map[int]*net // inference graphs by batch size
+}
+
+// History summarises the training a model has had, for info and reports.
+type History struct {
+	Data      string  `json:"data,omitempty"`
+	Epochs    int     `json:"epochs"`
+	Steps     int     `json:"steps"`
+	Samples   int     `json:"samples"`
+	Seconds   float64 `json:"seconds"`
+	TrainLoss float64 `json:"train_loss"`
+	ValLoss   float64 `json:"val_loss"`
+}
+
+// NewAutoencoder builds a freshly initialised model from cfg. Weights are
+// drawn like PyTorch's defaults, U(-1/sqrt(fan_in), 1/sqrt(fan_in)), from
+// cfg.Seed, so the same config always gives the same model.
+func NewAutoencoder(cfg Config) (*Autoencoder, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	rng := rand.New(rand.NewSource(cfg.Seed))
+	shapes := cfg.paramShapes()
+	params := make([]*tensor.Dense, len(shapes))
+	var bound float64
+	for i, s := range shapes {
+		if i%2 == 0 { // a weight: its fan-in also bounds the bias after it
+			bound = 1 / math.Sqrt(float64(fanIn(s.shape)))
+		}
+		data := make([]float32, product(s.shape))
+		for j := range data {
+			data[j] = float32((2*rng.Float64() - 1) * bound)
+		}
+		params[i] = tensor.New(tensor.WithShape(s.shape...), tensor.WithBacking(data))
+	}
+	return newAutoencoder(cfg, params), nil
+}
+
+func newAutoencoder(cfg Config, params []*tensor.Dense) *Autoencoder {
+	return &Autoencoder{cfg: cfg, params: params, nets: map[int]*net{}}
+}
+
+// fanIn is the number of inputs feeding one output of a dense (in, out) or
+// conv (out, in, kh, kw) weight.
+func fanIn(shape []int) int {
+	if len(shape) == 4 {
+		return shape[1] * shape[2] * shape[3]
+	}
+	return shape[0]
+}
+
+func product(shape []int) int {
+	n := 1
+	for _, d := range shape {
+		n *= d
+	}
+	return n
+}
+
+// Config returns the model's configuration.
+func (a *Autoencoder) Config() Config { return a.cfg }
+
+// ParamCount is the number of trainable values.
+func (a *Autoencoder) ParamCount() int { return a.cfg.ParamCount() }
+
+// Clone returns a deep copy that shares nothing with a.
+func (a *Autoencoder) Clone() *Autoencoder {
+	params := make([]*tensor.Dense, len(a.params))
+	for i, p := range a.params {
+		params[i] = p.Clone().(*tensor.Dense)
+	}
+	c := newAutoencoder(a.cfg, params)
+	c.History = a.History
+	return c
+}
+
+// copyWeightsFrom overwrites a's weights in place with src's (same config).
+func (a *Autoencoder) copyWeightsFrom(src *Autoencoder) {
+	for i, p := range a.params {
+		copy(p.Data().([]float32), src.params[i].Data().([]float32))
+	}
+}
+
+// inferenceBatch bounds the batch of the inference graphs.
+const inferenceBatch = 128
+
+// Output holds what a forward pass produced for n images.
+type Output struct {
+	Recon []float32 // n × InputSize values in [0,1]
+	Code  []float32 // n × Code values
+}
+
+// Forward runs n images (n × InputSize values, C×H×W each) through the model.
+func (a *Autoencoder) Forward(x []float32, n int) (*Output, error) {
+	size := a.cfg.InputSize()
+	if n < 0 || len(x) != n*size {
+		return nil, fmt.Errorf("forward: got %d values for %d images of %d values", len(x), n, size)
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	out := &Output{Recon: make([]float32, n*size), Code: make([]float32, n*a.cfg.Code)}
+	if n == 0 {
+		return out, nil
+	}
+	batch := min(n, inferenceBatch)
+	nt, err := a.inferenceNet(batch)
+	if err != nil {
+		return nil, err
+	}
+	buf := make([]float32, batch*size)
+	input := tensor.New(tensor.WithShape(nt.input.Shape()...), tensor.WithBacking(buf))
+	for start := 0; start < n; start += batch {
+		m := min(batch, n-start)
+		copy(buf, x[start*size:(start+m)*size])
+		clear(buf[m*size:]) // pad a short last batch
+		if err := nt.run(input, nil); err != nil {
+			return nil, fmt.Errorf("forward: %w", err)
+		}
+		logits := nt.logitsVal.Data().([]float32)
+		for i, l := range logits[:m*size] {
+			out.Recon[start*size+i] = sigmoid(l)
+		}
+		copy(out.Code[start*a.cfg.Code:], nt.codeVal.Data().([]float32)[:m*a.cfg.Code])
+	}
+	return out, nil
+}
+
+// Reconstruct returns the model's output for n images.
+func (a *Autoencoder) Reconstruct(x []float32, n int) ([]float32, error) {
+	out, err := a.Forward(x, n)
+	if err != nil {
+		return nil, err
+	}
+	return out.Recon, nil
+}
+
+// Encode returns the codes of n images, n × Code values.
+func (a *Autoencoder) Encode(x []float32, n int) ([]float32, error) {
+	out, err := a.Forward(x, n)
+	if err != nil {
+		return nil, err
+	}
+	return out.Code, nil
+}
+
+func (a *Autoencoder) inferenceNet(batch int) (*net, error) {
+	if nt, ok := a.nets[batch]; ok {
+		return nt, nil
+	}
+	nt, err := buildNet(a.cfg, a.params, batch, false)
+	if err != nil {
+		return nil, err
+	}
+	a.nets[batch] = nt
+	return nt, nil
+}
+
+func sigmoid(x float32) float32 { return float32(1 / (1 + math.Exp(-float64(x)))) }
+
+// Loss is the model's loss between reconstructions and targets, both n ×
+// InputSize values: mean BCE or mean squared error, as configured.
+func (a *Autoencoder) Loss(recon, target []float32) float64 {
+	return meanLoss(a.cfg.Loss, recon, target)
+}
+
+// meanLoss matches lossNode. BCE clips outputs away from 0 and 1 the way
+// PyTorch's BCELoss clamps its log at -100.
+func meanLoss(kind string, recon, target []float32) float64 {
+	if len(recon) == 0 {
+		return math.NaN()
+	}
+	var sum float64
+	for i, p := range recon {
+		y, q := float64(target[i]), float64(p)
+		if kind == LossBCE {
+			sum -= y*max(math.Log(q), -100) + (1-y)*max(math.Log(1-q), -100)
+		} else {
+			sum += (q - y) * (q - y)
+		}
+	}
+	return sum / float64(len(recon))
+}

@@ -1,0 +1,145 @@
+// Package models builds, trains, saves and loads the Gorgonia models of
+// Latent Studio. It knows nothing of Fyne.
+package models
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Tasks an autoencoder can be trained for.
+const (
+	TaskReconstruct = "reconstruct"
+	TaskDenoise     = "denoise"
+)
+
+// Architectures.
+const (
+	ArchDense = "dense"
+	ArchConv  = "conv"
+)
+
+// Losses. LossAuto resolves to BCE when the inputs lie in [0,1], else MSE.
+const (
+	LossAuto = "auto"
+	LossMSE  = "mse"
+	LossBCE  = "bce"
+)
+
+// Config describes an autoencoder completely: building two models from the
+// same Config and seed gives identical weights.
+type Config struct {
+	Task     string `json:"task"`
+	Arch     string `json:"arch"`
+	Width    int    `json:"width"`
+	Height   int    `json:"height"`
+	Channels int    `json:"channels"`
+	// Layers are the encoder's hidden widths from the input inwards: units
+	// per dense layer, or output channels per stride-2 conv layer. The
+	// decoder mirrors them.
+	Layers []int `json:"layers"`
+	Code   int   `json:"code"`
+	// Loss is "mse" or "bce" once resolved (see ResolveLoss).
+	Loss string `json:"loss"`
+	// NoiseSigma is the standard deviation of the Gaussian noise added to
+	// inputs for the denoise task, on the [0,1] scale.
+	NoiseSigma float64 `json:"noise_sigma,omitempty"`
+	Seed       int64   `json:"seed"`
+}
+
+// Limits that keep a model file or a typo from asking for absurd memory.
+const (
+	MaxSide   = 1024
+	MaxWidth  = 1 << 16 // units or channels in one layer
+	MaxLayers = 16
+	MaxParams = 200_000_000
+)
+
+// InputSize is the number of values per image.
+func (c Config) InputSize() int { return c.Width * c.Height * c.Channels }
+
+// Validate explains the first thing wrong with the config.
+func (c Config) Validate() error {
+	switch c.Task {
+	case TaskReconstruct, TaskDenoise:
+	default:
+		return fmt.Errorf("unknown task %q (want %s or %s)", c.Task, TaskReconstruct, TaskDenoise)
+	}
+	if c.Width < 1 || c.Height < 1 || c.Width > MaxSide || c.Height > MaxSide {
+		return fmt.Errorf("input size %dx%d is outside 1..%d", c.Width, c.Height, MaxSide)
+	}
+	if c.Channels != 1 && c.Channels != 3 {
+		return fmt.Errorf("channels must be 1 (gray) or 3 (RGB), not %d", c.Channels)
+	}
+	if c.Code < 1 || c.Code > MaxWidth {
+		return fmt.Errorf("code size %d is outside 1..%d", c.Code, MaxWidth)
+	}
+	if len(c.Layers) > MaxLayers {
+		return fmt.Errorf("%d layers is more than the %d allowed", len(c.Layers), MaxLayers)
+	}
+	for i, n := range c.Layers {
+		if n < 1 || n > MaxWidth {
+			return fmt.Errorf("layer %d has %d units; want 1..%d", i+1, n, MaxWidth)
+		}
+	}
+	switch c.Loss {
+	case LossMSE, LossBCE:
+	default:
+		return fmt.Errorf("loss %q is not resolved to %s or %s", c.Loss, LossMSE, LossBCE)
+	}
+	if c.Task == TaskDenoise && !(c.NoiseSigma > 0 && c.NoiseSigma <= 1) {
+		return fmt.Errorf("denoise needs a noise sigma in (0,1] on the [0,1] scale, not %g", c.NoiseSigma)
+	}
+	switch c.Arch {
+	case ArchDense:
+	case ArchConv:
+		if len(c.Layers) == 0 {
+			return errors.New("a conv autoencoder needs at least one conv layer")
+		}
+		f := 1 << len(c.Layers)
+		if c.Width%f != 0 || c.Height%f != 0 {
+			return fmt.Errorf("%d stride-2 conv layers need width and height divisible by %d; %dx%d is not (use fewer layers or another size)",
+				len(c.Layers), f, c.Width, c.Height)
+		}
+	default:
+		return fmt.Errorf("unknown arch %q (want %s or %s)", c.Arch, ArchDense, ArchConv)
+	}
+	if p := c.ParamCount(); p > MaxParams {
+		return fmt.Errorf("the model would have %d parameters, more than the %d allowed", p, MaxParams)
+	}
+	return nil
+}
+
+// ResolveLoss turns "auto" (or "") into BCE when the data lie in [0,1] and
+// MSE otherwise, and says which rule decided.
+func ResolveLoss(choice string, lo, hi float32) (loss, why string, err error) {
+	switch strings.ToLower(choice) {
+	case "", LossAuto:
+		if lo >= 0 && hi <= 1 {
+			return LossBCE, fmt.Sprintf("auto: inputs lie in [0,1] (%.3g..%.3g), so binary cross-entropy", lo, hi), nil
+		}
+		return LossMSE, fmt.Sprintf("auto: inputs leave [0,1] (%.3g..%.3g), so mean squared error", lo, hi), nil
+	case LossMSE:
+		return LossMSE, "chosen: mean squared error", nil
+	case LossBCE:
+		if lo < 0 || hi > 1 {
+			return "", "", fmt.Errorf("binary cross-entropy needs inputs in [0,1]; these lie in %.3g..%.3g", lo, hi)
+		}
+		return LossBCE, "chosen: binary cross-entropy", nil
+	}
+	return "", "", fmt.Errorf("unknown loss %q (want auto, mse or bce)", choice)
+}
+
+// ParamCount is the number of trainable values the config asks for.
+func (c Config) ParamCount() int {
+	total := 0
+	for _, s := range c.paramShapes() {
+		n := 1
+		for _, d := range s.shape {
+			n *= d
+		}
+		total += n
+	}
+	return total
+}

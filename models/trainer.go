@@ -1,0 +1,411 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+
+	"latentstudio/imageops"
+)
+
+// TrainOptions are the knobs of one training run.
+type TrainOptions struct {
+	Epochs int
+	Batch  int
+	LR     float64
+	Seed   int64 // shuffling and noise
+
+	PreviewN     int           // images in the preview batch (default 8)
+	PreviewEvery time.Duration // how often to publish a preview (default 1 s)
+	MaxDuration  time.Duration // stop after this long (0: no limit)
+
+	// OnEvent receives the run's events on the trainer's goroutine. It
+	// must return quickly: buffer and hand off, don't draw.
+	OnEvent func(Event)
+}
+
+// ErrDiverged is wrapped by the error of a run whose loss became NaN or Inf.
+var ErrDiverged = errors.New("training diverged")
+
+// Trainer trains one Autoencoder on one dataset. Run it in its own
+// goroutine; Pause, Resume, Paused and Snapshot may be called from any other.
+type Trainer struct {
+	ae         *Autoencoder
+	train, val *imageops.Dataset
+	opt        TrainOptions
+
+	mu     sync.Mutex
+	paused bool
+	resume chan struct{} // closed by Resume
+
+	snapshot atomic.Pointer[Autoencoder]
+}
+
+// NewTrainer checks that the data fit the model and the options make sense.
+func NewTrainer(ae *Autoencoder, train, val *imageops.Dataset, opt TrainOptions) (*Trainer, error) {
+	cfg := ae.cfg
+	for _, d := range []*imageops.Dataset{train, val} {
+		if d == nil {
+			continue
+		}
+		if d.Width != cfg.Width || d.Height != cfg.Height || d.Channels != cfg.Channels {
+			return nil, fmt.Errorf("the data are %dx%dx%d (WxHxC) but the model takes %dx%dx%d",
+				d.Width, d.Height, d.Channels, cfg.Width, cfg.Height, cfg.Channels)
+		}
+	}
+	if train == nil || train.Len() == 0 {
+		return nil, errors.New("no training images")
+	}
+	if opt.Epochs < 1 {
+		return nil, fmt.Errorf("epochs must be at least 1, not %d", opt.Epochs)
+	}
+	if opt.Batch < 1 {
+		return nil, fmt.Errorf("batch must be at least 1, not %d", opt.Batch)
+	}
+	if !(opt.LR > 0 && opt.LR < 10) {
+		return nil, fmt.Errorf("learning rate must be in (0,10), not %g", opt.LR)
+	}
+	if opt.PreviewN <= 0 {
+		opt.PreviewN = 8
+	}
+	if opt.PreviewEvery <= 0 {
+		opt.PreviewEvery = time.Second
+	}
+	if opt.OnEvent == nil {
+		opt.OnEvent = func(Event) {}
+	}
+	t := &Trainer{ae: ae, train: train, val: val, opt: opt}
+	t.snapshot.Store(ae.Clone())
+	return t, nil
+}
+
+// Pause makes the run wait before its next step.
+func (t *Trainer) Pause() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if !t.paused {
+		t.paused = true
+		t.resume = make(chan struct{})
+	}
+}
+
+// Resume lets a paused run go on.
+func (t *Trainer) Resume() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.paused {
+		t.paused = false
+		close(t.resume)
+	}
+}
+
+// Paused reports whether the run is paused.
+func (t *Trainer) Paused() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.paused
+}
+
+// Snapshot returns a copy of the model as of the last preview or epoch end.
+// The copy is never written again, so it can be used while training goes on.
+func (t *Trainer) Snapshot() *Autoencoder { return t.snapshot.Load() }
+
+// run holds the mutable state of one Run call.
+type run struct {
+	*Trainer
+	net     *net
+	solver  *adam
+	weights [][]float32
+	grads   [][]float32
+	rng     *rand.Rand
+
+	input, target *tensor.Dense
+	inBuf, tgBuf  []float32
+
+	preview      *previewBatch
+	lastPreview  time.Time
+	lastGood     *Autoencoder
+	lastGoodStep int
+
+	start       time.Time
+	pausedFor   time.Duration
+	step, steps int
+	samples     int
+}
+
+// previewBatch is the fixed set of validation images shown while training.
+type previewBatch struct {
+	n             int
+	clean, input  []float32
+	width, height int
+	channels      int
+}
+
+// Run trains until the epochs are done, ctx is cancelled, the time limit is
+// reached or the loss diverges. It always ends with an EventDone. The model
+// then holds the trained weights (the last good ones after a divergence).
+// A cancelled or timed-out run is not an error.
+func (t *Trainer) Run(ctx context.Context) (err error) {
+	r := &run{Trainer: t, rng: rand.New(rand.NewSource(t.opt.Seed)), start: time.Now()}
+	ev := Event{Epochs: t.opt.Epochs, ValLoss: math.NaN(), TrainLoss: math.NaN()}
+	defer func() {
+		ev.Kind, ev.Err = EventDone, err
+		ev.Elapsed, ev.Remaining = r.activeTime(), 0
+		t.opt.OnEvent(ev)
+	}()
+	if err := r.setup(); err != nil {
+		return err
+	}
+	ev.Steps = r.steps
+	batch := r.net.batch
+	size := t.ae.cfg.InputSize()
+	perEpoch := t.train.Len() / batch
+	r.publish(&ev)
+	for epoch := 1; epoch <= t.opt.Epochs; epoch++ {
+		ev.Epoch = epoch
+		perm := r.rng.Perm(t.train.Len())
+		var epochLoss float64
+		for s := 0; s < perEpoch; s++ {
+			if stop := r.waitIfPaused(ctx, ev); stop || r.timeUp() {
+				ev.Stopped = true
+				return r.finish(&ev)
+			}
+			for i := 0; i < batch; i++ {
+				copy(r.tgBuf[i*size:(i+1)*size], t.train.Image(perm[s*batch+i]))
+			}
+			r.makeInput(r.tgBuf, r.inBuf)
+			if err := r.net.run(r.input, r.target); err != nil {
+				return fmt.Errorf("training step %d: %w", r.step+1, err)
+			}
+			loss := scalar(r.net.loss)
+			if math.IsNaN(loss) || math.IsInf(loss, 0) {
+				t.ae.copyWeightsFrom(r.lastGood)
+				return fmt.Errorf("%w: the loss became %v at step %d (epoch %d); kept the weights from step %d (try a lower learning rate)",
+					ErrDiverged, loss, r.step+1, epoch, r.lastGoodStep)
+			}
+			if err := r.update(); err != nil {
+				return err
+			}
+			r.step++
+			r.samples += batch
+			epochLoss += loss
+			ev.Kind, ev.Step, ev.TrainLoss = EventStep, r.step, loss
+			r.timing(&ev)
+			t.opt.OnEvent(ev)
+			if time.Since(r.lastPreview) >= t.opt.PreviewEvery {
+				r.publish(&ev)
+			}
+		}
+		ev.Kind, ev.TrainLoss = EventEpoch, epochLoss/float64(perEpoch)
+		if ev.ValLoss, err = r.validate(ctx); err != nil {
+			return err
+		}
+		t.ae.History.Epochs++
+		r.timing(&ev)
+		t.opt.OnEvent(ev)
+		r.publish(&ev)
+	}
+	return r.finish(&ev)
+}
+
+func (r *run) setup() error {
+	batch := min(r.opt.Batch, r.train.Len())
+	nt, err := buildNet(r.ae.cfg, r.ae.params, batch, true)
+	if err != nil {
+		return err
+	}
+	r.net = nt
+	r.steps = r.opt.Epochs * (r.train.Len() / batch)
+	var sizes []int
+	for _, node := range nt.learnables {
+		sizes = append(sizes, node.Shape().TotalSize())
+	}
+	r.solver = newAdam(r.opt.LR, sizes)
+	r.weights = make([][]float32, len(sizes))
+	r.grads = make([][]float32, len(sizes))
+	size := r.ae.cfg.InputSize()
+	r.inBuf = make([]float32, batch*size)
+	r.tgBuf = make([]float32, batch*size)
+	r.input = tensor.New(tensor.WithShape(nt.input.Shape()...), tensor.WithBacking(r.inBuf))
+	r.target = tensor.New(tensor.WithShape(batch, size), tensor.WithBacking(r.tgBuf))
+
+	src := r.val
+	if src == nil || src.Len() == 0 {
+		src = r.train
+	}
+	pn := min(r.opt.PreviewN, src.Len())
+	pb := &previewBatch{n: pn, width: src.Width, height: src.Height, channels: src.Channels,
+		clean: append([]float32(nil), src.Data[:pn*size]...)}
+	pb.input = make([]float32, len(pb.clean))
+	// Fixed noise for the preview so that frames differ only by the model.
+	r.addNoise(rand.New(rand.NewSource(r.opt.Seed+1)), pb.clean, pb.input)
+	r.preview = pb
+	r.lastGood = r.ae.Clone()
+	return nil
+}
+
+// update applies Adam to the weights from the gradients of the last run.
+// The gradient tensors exist only once the machine has run, so they are
+// looked up each step (a few map reads).
+func (r *run) update() error {
+	for i, node := range r.net.learnables {
+		grad, err := node.Grad()
+		if err != nil {
+			return fmt.Errorf("gradient of %s: %w", node.Name(), err)
+		}
+		r.weights[i] = node.Value().Data().([]float32)
+		r.grads[i] = grad.Data().([]float32)
+	}
+	r.solver.step(r.weights, r.grads)
+	return nil
+}
+
+// makeInput writes into dst what the model should see for the clean batch.
+func (r *run) makeInput(clean, dst []float32) { r.addNoise(r.rng, clean, dst) }
+
+func (r *run) addNoise(rng *rand.Rand, clean, dst []float32) {
+	if r.ae.cfg.Task == TaskDenoise {
+		imageops.AddGaussianNoise(dst, clean, r.ae.cfg.NoiseSigma, rng)
+	} else {
+		copy(dst, clean)
+	}
+}
+
+// waitIfPaused blocks while paused; it reports true when ctx ended.
+func (r *run) waitIfPaused(ctx context.Context, ev Event) bool {
+	r.mu.Lock()
+	paused, resume := r.paused, r.resume
+	r.mu.Unlock()
+	if ctx.Err() != nil {
+		return true
+	}
+	if !paused {
+		return false
+	}
+	since := time.Now()
+	ev.Kind = EventPaused
+	r.opt.OnEvent(ev)
+	select {
+	case <-resume:
+	case <-ctx.Done():
+		return true
+	}
+	r.pausedFor += time.Since(since)
+	ev.Kind = EventResumed
+	r.opt.OnEvent(ev)
+	return false
+}
+
+func (r *run) activeTime() time.Duration { return time.Since(r.start) - r.pausedFor }
+
+func (r *run) timeUp() bool { return r.opt.MaxDuration > 0 && r.activeTime() >= r.opt.MaxDuration }
+
+func (r *run) timing(ev *Event) {
+	ev.Elapsed = r.activeTime()
+	if secs := ev.Elapsed.Seconds(); secs > 0 {
+		ev.SamplesPerSecond = float64(r.samples) / secs
+	}
+	if r.step > 0 {
+		perStep := ev.Elapsed / time.Duration(r.step)
+		ev.Remaining = perStep * time.Duration(r.steps-r.step)
+	}
+}
+
+// publish snapshots the weights (they are good: the last loss was finite),
+// then sends a preview of the fixed batch computed with that snapshot.
+func (r *run) publish(ev *Event) {
+	snap := r.ae.Clone()
+	r.lastGood, r.lastGoodStep = snap, r.step
+	r.snapshot.Store(snap)
+	r.lastPreview = time.Now()
+	pb := r.preview
+	recon, err := snap.Reconstruct(pb.input, pb.n)
+	if err != nil {
+		return // a preview is a nicety; the training step reports real errors
+	}
+	size := len(pb.clean) / pb.n
+	p := &Preview{Step: r.step, Width: pb.width, Height: pb.height, Channels: pb.channels}
+	for i := 0; i < pb.n; i++ {
+		p.Original = append(p.Original, pb.clean[i*size:(i+1)*size])
+		p.Input = append(p.Input, pb.input[i*size:(i+1)*size])
+		p.Output = append(p.Output, recon[i*size:(i+1)*size])
+	}
+	e := *ev
+	e.Kind, e.Preview = EventPreview, p
+	r.opt.OnEvent(e)
+}
+
+// validate is the mean loss over the validation set, NaN without one.
+func (r *run) validate(ctx context.Context) (float64, error) {
+	if r.val == nil || r.val.Len() == 0 {
+		return math.NaN(), nil
+	}
+	return EvaluateLoss(ctx, r.ae, r.val, r.opt.Seed+2)
+}
+
+// finish records the run in the model's history.
+func (r *run) finish(ev *Event) error {
+	h := &r.ae.History
+	h.Steps += r.step
+	h.Samples += r.samples
+	h.Seconds += r.activeTime().Seconds()
+	if !math.IsNaN(ev.TrainLoss) {
+		h.TrainLoss = ev.TrainLoss
+	}
+	if ev.Stopped && r.val != nil && r.val.Len() > 0 {
+		ev.ValLoss, _ = EvaluateLoss(context.Background(), r.ae, r.val, r.opt.Seed+2)
+	}
+	if !math.IsNaN(ev.ValLoss) {
+		h.ValLoss = ev.ValLoss
+	}
+	r.snapshot.Store(r.ae.Clone())
+	return nil
+}
+
+// EvaluateLoss is the model's mean loss on a dataset; for denoising models
+// the inputs get the configured noise, drawn from seed.
+func EvaluateLoss(ctx context.Context, ae *Autoencoder, d *imageops.Dataset, seed int64) (float64, error) {
+	const chunk = 1024
+	size := ae.cfg.InputSize()
+	rng := rand.New(rand.NewSource(seed))
+	var sum float64
+	input := make([]float32, chunk*size)
+	for start := 0; start < d.Len(); start += chunk {
+		if err := ctx.Err(); err != nil {
+			return math.NaN(), err
+		}
+		m := min(chunk, d.Len()-start)
+		clean := d.Data[start*size : (start+m)*size]
+		in := input[:m*size]
+		if ae.cfg.Task == TaskDenoise {
+			imageops.AddGaussianNoise(in, clean, ae.cfg.NoiseSigma, rng)
+		} else {
+			copy(in, clean)
+		}
+		recon, err := ae.Reconstruct(in, m)
+		if err != nil {
+			return math.NaN(), err
+		}
+		sum += ae.Loss(recon, clean) * float64(m)
+	}
+	return sum / float64(d.Len()), nil
+}
+
+// scalar reads a scalar node's value as float64.
+func scalar(n *G.Node) float64 {
+	switch v := n.Value().Data().(type) {
+	case float32:
+		return float64(v)
+	case float64:
+		return v
+	}
+	return math.NaN()
+}

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs the system packages Latent Studio needs to build and run on
+# Debian 12: a C compiler and the X11/OpenGL headers for Fyne (cgo).
+# Idempotent: it installs only what is missing.
+set -euo pipefail
+pkgs=(gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev
+      libxinerama-dev libxi-dev libxxf86vm-dev)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "installing: ${missing[*]}"
+  $sudo apt-get update
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends "${missing[@]}"
+fi
+command -v go >/dev/null || { echo "Go 1.26 is needed (https://go.dev/dl); put it on PATH" >&2; exit 1; }
