@@ -5,7 +5,7 @@ export PATH := $(PATH):/usr/local/go/bin
 GO ?= go
 BIN := bin/latentstudio
 
-.PHONY: setup build run test demo clean
+.PHONY: setup build run test demo docs clean
 
 setup:
 	./scripts/setup.sh
@@ -29,3 +29,7 @@ test: setup
 
 clean:
 	rm -rf bin
+
+# Re-render the window captures the README shows (docs/*.png).
+docs:
+	LATENTSTUDIO_DOCS=1 $(GO) test -count=1 -run 'Studio' ./ui/

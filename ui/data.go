@@ -1,0 +1,411 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"image/color"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"latentstudio/assets"
+	"latentstudio/imageops"
+)
+
+// thumbCount is how many images the data panel shows.
+const thumbCount = 24
+
+// thumbIndices picks up to k images spread evenly over n, so that a folder
+// sorted by class shows every class rather than k images of the first.
+func thumbIndices(n, k int) []int {
+	k = min(k, n)
+	idx := make([]int, k)
+	for i := range idx {
+		idx[i] = i * n / k
+	}
+	return idx
+}
+
+// dataPanel shows what is loaded: a drop hint before anything is, a
+// progress bar while loading, then a summary with thumbnails.
+type dataPanel struct {
+	s *Studio
+
+	box      *fyne.Container // holds one of the three views
+	empty    fyne.CanvasObject
+	loading  fyne.CanvasObject
+	loaded   fyne.CanvasObject
+	loadText *widget.Label
+	loadBar  *widget.ProgressBar
+	loadErr  *widget.Label
+
+	name, info, classes *widget.Label
+	thumbs              *fyne.Container
+	skipped             *fyne.Container
+	skippedText         *widget.Label
+	reload              *widget.Button
+	source              func()           // reloads the current data
+	opt                 imageops.Options // size and gray the data were loaded with
+}
+
+func newDataPanel(s *Studio) *dataPanel {
+	d := &dataPanel{s: s}
+
+	// Before any data: a big drop target.
+	hint := widget.NewLabelWithStyle("Drop a folder of images here", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	hint.SizeName = theme.SizeNameHeadingText
+	sub := widget.NewLabel("Subfolders become classes; MNIST IDX files work too.")
+	sub.Alignment = fyne.TextAlignCenter
+	sub.Wrapping = fyne.TextWrapWord
+	icon := widget.NewIcon(theme.DownloadIcon())
+	sample := widget.NewButtonWithIcon("Use the sample digits", theme.GridIcon(), s.LoadSample)
+	folder := widget.NewButtonWithIcon("Choose folder…", theme.FolderOpenIcon(), d.chooseFolder)
+	border := canvas.NewRectangle(color.Transparent)
+	border.StrokeColor = theme.Color(theme.ColorNamePlaceHolder)
+	border.StrokeWidth = 2
+	border.CornerRadius = 2 * theme.InputRadiusSize()
+	d.empty = container.NewStack(border, container.NewPadded(container.NewVBox(
+		container.NewCenter(container.NewGridWrap(fyne.NewSquareSize(48), icon)),
+		hint,
+		sub,
+		container.NewCenter(container.NewHBox(sample, folder)),
+	)))
+
+	// While loading.
+	d.loadText = widget.NewLabel("")
+	d.loadText.Truncation = fyne.TextTruncateEllipsis
+	d.loadBar = widget.NewProgressBar()
+	cancel := widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), s.cancelLoad)
+	d.loading = container.NewVBox(d.loadText, container.NewBorder(nil, nil, nil, cancel, d.loadBar))
+
+	// Loaded: name with buttons to load something else, facts, thumbnails.
+	d.name = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	d.name.Truncation = fyne.TextTruncateEllipsis
+	d.info = widget.NewLabel("")
+	d.classes = widget.NewLabel("")
+	d.classes.Wrapping = fyne.TextWrapWord
+	d.classes.SizeName = theme.SizeNameCaptionText
+	d.thumbs = container.NewGridWithColumns(thumbCount / 2)
+	d.skippedText = widget.NewLabel("")
+	d.skippedText.Importance = widget.WarningImportance
+	showList := widget.NewButton("Show list", d.showSkipped)
+	showList.Importance = widget.LowImportance
+	d.skipped = container.NewHBox(d.skippedText, showList)
+	d.skipped.Hide()
+	other := container.NewHBox(
+		widget.NewButtonWithIcon("Sample", theme.GridIcon(), s.LoadSample),
+		widget.NewButtonWithIcon("Folder…", theme.FolderOpenIcon(), d.chooseFolder),
+	)
+	d.loaded = container.NewVBox(
+		container.NewBorder(nil, nil, nil, other, d.name),
+		d.info, d.classes, d.thumbs, d.skipped)
+
+	d.loadErr = widget.NewLabel("")
+	d.loadErr.Wrapping = fyne.TextWrapWord
+	d.loadErr.Importance = widget.DangerImportance
+	d.loadErr.Hide()
+
+	d.reload = widget.NewButtonWithIcon("Reload", theme.ViewRefreshIcon(), func() {
+		if d.source != nil {
+			d.source()
+		}
+	})
+	d.reload.Hide()
+	d.box = container.NewStack(d.empty)
+	return d
+}
+
+func (d *dataPanel) view() fyne.CanvasObject {
+	f := d.s.form
+	size := container.NewBorder(nil, nil, widget.NewLabel("Image size"), nil, f.Size)
+	opts := container.NewBorder(nil, nil, nil, container.NewHBox(f.Gray, d.reload), size)
+	return container.NewVBox(d.box, d.loadErr, opts)
+}
+
+// markStale highlights Reload when the size or gray settings no longer
+// match the loaded data.
+func (d *dataPanel) markStale() {
+	if d.source == nil {
+		return
+	}
+	opt, err := d.s.form.loadOptions()
+	imp := widget.MediumImportance
+	if err == nil && (opt.Width != d.opt.Width || opt.Height != d.opt.Height || opt.Gray != d.opt.Gray) {
+		imp = widget.HighImportance
+	}
+	if d.reload.Importance != imp {
+		d.reload.Importance = imp
+		d.reload.Refresh()
+	}
+}
+
+func (d *dataPanel) show(o fyne.CanvasObject) {
+	d.box.Objects = []fyne.CanvasObject{o}
+	d.box.Refresh()
+	d.s.relayout()
+}
+
+func (d *dataPanel) chooseFolder() {
+	dlg := dialog.NewFolderOpen(func(dir fyne.ListableURI, err error) {
+		if err != nil {
+			dialog.ShowError(err, d.s.win)
+			return
+		}
+		if dir != nil {
+			d.s.LoadPath(dir.Path())
+		}
+	}, d.s.win)
+	dlg.Resize(d.s.win.Canvas().Size().Subtract(fyne.NewSquareSize(80)))
+	dlg.Show()
+}
+
+func (d *dataPanel) showSkipped() {
+	ds := d.s.ds
+	if ds == nil || len(ds.Skipped) == 0 {
+		return
+	}
+	list := widget.NewList(
+		func() int { return len(ds.Skipped) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			sk := ds.Skipped[i]
+			o.(*widget.Label).SetText(filepath.Base(sk.Path) + ": " + sk.Reason)
+		},
+	)
+	dlg := dialog.NewCustom(plural(len(ds.Skipped), "file skipped", "files skipped"), "Close", list, d.s.win)
+	dlg.Resize(fyne.NewSize(640, 420))
+	dlg.Show()
+}
+
+// setDataset fills the loaded view.
+func (d *dataPanel) setDataset(name string, ds *imageops.Dataset, thumbs []image.Image) {
+	d.name.SetText(name)
+	kind := "RGB"
+	if ds.Channels == 1 {
+		kind = "gray"
+	}
+	counts := ds.ClassCounts()
+	classes := len(ds.Classes)
+	info := fmt.Sprintf("%s · %d×%d %s", plural(ds.Len(), "image", "images"), ds.Width, ds.Height, kind)
+	if classes > 0 {
+		info += " · " + plural(classes, "class", "classes")
+	}
+	d.info.SetText(info)
+	d.classes.SetText(classSummary(ds.Classes, counts))
+	d.classes.Hidden = d.classes.Text == ""
+
+	objs := make([]fyne.CanvasObject, len(thumbs))
+	for i, t := range thumbs {
+		img := canvas.NewImageFromImage(t)
+		img.ScaleMode = canvas.ImageScalePixels
+		img.FillMode = canvas.ImageFillContain
+		img.SetMinSize(fyne.NewSquareSize(26))
+		objs[i] = img
+	}
+	d.thumbs.Objects = objs
+	d.thumbs.Refresh()
+
+	if n := len(ds.Skipped); n > 0 {
+		d.skippedText.SetText(plural(n, "file skipped", "files skipped"))
+		d.skipped.Show()
+	} else {
+		d.skipped.Hide()
+	}
+	d.reload.Show()
+	d.show(d.loaded)
+}
+
+// classSummary lists "name: count" for the first classes.
+func classSummary(classes []string, counts map[string]int) string {
+	const most = 16
+	parts := make([]string, 0, min(len(classes), most)+1)
+	for i, c := range classes {
+		if i == most {
+			parts = append(parts, fmt.Sprintf("… and %d more", len(classes)-most))
+			break
+		}
+		parts = append(parts, fmt.Sprintf("%s: %s", c, formatInt(counts[c])))
+	}
+	if n := counts[""]; n > 0 && len(classes) > 0 {
+		parts = append(parts, fmt.Sprintf("unlabelled: %s", formatInt(n)))
+	}
+	return strings.Join(parts, " · ")
+}
+
+// loadJob is one load in progress.
+type loadJob struct {
+	name        string
+	cancel      context.CancelFunc
+	done, total atomic.Int64
+	finished    chan struct{}
+}
+
+// loaded is what a load hands back to the UI goroutine.
+type loaded struct {
+	opt    imageops.Options
+	ds     *imageops.Dataset
+	lo, hi float32
+	thumbs []image.Image
+	err    error
+}
+
+// HandleDrop loads the first dropped folder or file. The app registers it
+// with Window.SetOnDropped (NewStudio does).
+func (s *Studio) HandleDrop(_ fyne.Position, uris []fyne.URI) {
+	if len(uris) == 0 {
+		return
+	}
+	u := uris[0]
+	if u.Scheme() != "file" {
+		s.setStatus(fmt.Sprintf("Cannot load %s: only local files and folders can be dropped", u.String()), widget.DangerImportance)
+		return
+	}
+	s.LoadPath(u.Path())
+}
+
+// LoadPath loads a folder of images (subfolders are classes), an IDX file
+// or a folder holding IDX files, in the background.
+func (s *Studio) LoadPath(path string) {
+	name := filepath.Base(filepath.Clean(path))
+	s.startLoad(name, func() { s.LoadPath(path) }, func(ctx context.Context, opt imageops.Options) (*imageops.Dataset, error) {
+		return imageops.Load(ctx, path, opt)
+	})
+}
+
+// LoadSample loads the embedded MNIST sample in the background.
+func (s *Studio) LoadSample() {
+	s.startLoad(assets.SampleName, s.LoadSample, func(_ context.Context, opt imageops.Options) (*imageops.Dataset, error) {
+		images, labels := assets.SampleMNIST()
+		return imageops.ReadIDX(images, labels, assets.SampleName, opt)
+	})
+}
+
+func (s *Studio) cancelLoad() {
+	if s.loading != nil {
+		s.loading.cancel()
+	}
+}
+
+func (s *Studio) startLoad(name string, again func(), load func(context.Context, imageops.Options) (*imageops.Dataset, error)) {
+	if s.run != nil {
+		// The status line is busy with progress: say it where it is seen.
+		dialog.ShowInformation("Training in progress", "Stop the training before loading other images.", s.win)
+		return
+	}
+	opt, err := s.form.loadOptions()
+	if err != nil {
+		s.data.loadErr.SetText(err.Error())
+		s.data.loadErr.Show()
+		s.relayout()
+		return
+	}
+	if s.loading != nil {
+		s.loading.cancel()
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	job := &loadJob{name: name, cancel: cancel, finished: make(chan struct{})}
+	s.loading = job
+	opt.Progress = func(done, total int) {
+		job.done.Store(int64(done))
+		job.total.Store(int64(total))
+	}
+	s.data.loadErr.Hide()
+	s.data.loadText.SetText("Loading " + name + "…")
+	s.data.loadBar.SetValue(0)
+	s.data.show(s.data.loading)
+	s.setStatus("Loading "+name+"…", widget.MediumImportance)
+	s.validate()
+
+	go func() {
+		t := time.NewTicker(tick)
+		defer t.Stop()
+		for {
+			select {
+			case <-job.finished:
+				return
+			case <-t.C:
+				done, total := job.done.Load(), job.total.Load()
+				s.post(func() {
+					if s.loading == job && total > 0 {
+						s.data.loadBar.SetValue(float64(done) / float64(total))
+						s.data.loadText.SetText(fmt.Sprintf("Loading %s… %s of %s files", name, formatInt(int(done)), formatInt(int(total))))
+					}
+				})
+			}
+		}
+	}()
+	go func() {
+		res := loaded{opt: opt}
+		func() {
+			defer func() {
+				if p := recover(); p != nil {
+					res.err = fmt.Errorf("internal error: %v", p)
+				}
+			}()
+			res.ds, res.err = load(ctx, opt)
+			if res.err == nil && (res.ds == nil || res.ds.Len() == 0) {
+				res.err = errors.New("no usable images found")
+			}
+			if res.err == nil {
+				res.lo, res.hi = res.ds.Range()
+				for _, i := range thumbIndices(res.ds.Len(), thumbCount) {
+					res.thumbs = append(res.thumbs, imageops.ToImage(res.ds.Image(i), res.ds.Width, res.ds.Height, res.ds.Channels))
+				}
+			}
+		}()
+		close(job.finished)
+		s.post(func() { s.finishLoad(job, again, res) })
+	}()
+}
+
+func (s *Studio) finishLoad(job *loadJob, again func(), res loaded) {
+	if s.loading != job {
+		return // superseded by a newer load
+	}
+	s.loading = nil
+	job.cancel()
+	d := s.data
+	if res.err != nil {
+		back := d.empty
+		if s.ds != nil {
+			back = d.loaded
+		}
+		d.show(back)
+		msg := fmt.Sprintf("Could not load %s: %v", job.name, res.err)
+		if errors.Is(res.err, context.Canceled) {
+			msg = "Loading " + job.name + " was cancelled."
+		}
+		if res.ds != nil && len(res.ds.Skipped) > 0 {
+			msg += fmt.Sprintf(" (%s, e.g. %s)", plural(len(res.ds.Skipped), "file skipped", "files skipped"), res.ds.Skipped[0])
+		}
+		d.loadErr.SetText(msg)
+		d.loadErr.Show()
+		s.relayout()
+		s.setStatus(msg, widget.DangerImportance)
+		s.validate()
+		return
+	}
+	s.ds, s.dsLo, s.dsHi = res.ds, res.lo, res.hi
+	d.source, d.opt = again, res.opt
+	d.setDataset(job.name, res.ds, res.thumbs)
+	msg := fmt.Sprintf("Loaded %s from %s.", plural(res.ds.Len(), "image", "images"), job.name)
+	if n := len(res.ds.Skipped); n > 0 {
+		msg += " " + plural(n, "file was", "files were") + " skipped."
+	}
+	s.setStatus(msg+" Set up the model and press Train.", widget.MediumImportance)
+	s.validate()
+}

@@ -1,0 +1,405 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"latentstudio/imageops"
+	"latentstudio/models"
+)
+
+// trainRun is one training run. The trainer goroutine adds events to
+// pending under mu; a ticker goroutine hands them to the UI goroutine
+// about ten times a second.
+type trainRun struct {
+	cancel context.CancelFunc
+	ended  chan struct{} // closed when the trainer goroutine returns
+
+	mu      sync.Mutex
+	trainer *models.Trainer
+	pending batch
+	err     error // why the run ended early, from Run or from building
+}
+
+// maxPendingPreviews bounds the previews kept between two ticks (only the
+// last is shown; tests look at all of them).
+const maxPendingPreviews = 8
+
+// batch is what the UI has not seen yet.
+type batch struct {
+	ready    bool // the trainer exists (Pause and Save work)
+	train    []Point
+	val      []Point
+	previews []*models.Preview
+	last     *models.Event  // latest progress
+	pauses   []models.Event // EventPaused and EventResumed in order
+	done     *models.Event
+}
+
+func (r *trainRun) onEvent(e models.Event) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	p := &r.pending
+	switch e.Kind {
+	case models.EventStep:
+		p.train = append(p.train, Point{float64(e.Step), e.TrainLoss})
+		p.last = &e
+	case models.EventEpoch:
+		if finite(e.ValLoss) {
+			p.val = append(p.val, Point{float64(e.Step), e.ValLoss})
+		}
+		p.last = &e
+	case models.EventPreview:
+		if e.Preview != nil {
+			if len(p.previews) == maxPendingPreviews {
+				p.previews = append(p.previews[:0], p.previews[1:]...)
+			}
+			p.previews = append(p.previews, e.Preview)
+		}
+	case models.EventPaused, models.EventResumed:
+		p.pauses = append(p.pauses, e)
+	case models.EventDone:
+		p.done = &e
+	}
+}
+
+func (r *trainRun) take() (b batch, empty bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	b, r.pending = r.pending, batch{}
+	empty = !b.ready && len(b.train) == 0 && len(b.val) == 0 && len(b.previews) == 0 &&
+		b.last == nil && len(b.pauses) == 0 && b.done == nil
+	return b, empty
+}
+
+func (r *trainRun) getTrainer() *models.Trainer {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.trainer
+}
+
+// work builds the model and trains it; it runs in its own goroutine.
+func (r *trainRun) work(ctx context.Context, cfg models.Config, ds *imageops.Dataset, opts models.TrainOptions) {
+	var err error
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("internal error: %v", p)
+		}
+		r.mu.Lock()
+		r.err = err
+		r.mu.Unlock()
+		close(r.ended)
+	}()
+	train, val := ds.Split(valFraction, cfg.Seed)
+	ae, err := models.NewAutoencoder(cfg)
+	if err != nil {
+		err = fmt.Errorf("could not build the model: %w", err)
+		return
+	}
+	opts.OnEvent = r.onEvent
+	tr, err := models.NewTrainer(ae, train, val, opts)
+	if err != nil {
+		err = fmt.Errorf("could not start training: %w", err)
+		return
+	}
+	r.mu.Lock()
+	r.trainer = tr
+	r.pending.ready = true
+	r.mu.Unlock()
+	err = tr.Run(ctx)
+}
+
+// pump posts the pending events to the UI every tick, and a last time when
+// the run has ended.
+func (r *trainRun) pump(post func(func()), apply func(*trainRun, batch, bool)) {
+	t := time.NewTicker(tick)
+	defer t.Stop()
+	for {
+		select {
+		case <-t.C:
+			if b, empty := r.take(); !empty {
+				post(func() { apply(r, b, false) })
+			}
+		case <-r.ended:
+			b, _ := r.take()
+			post(func() { apply(r, b, true) })
+			return
+		}
+	}
+}
+
+func (s *Studio) startTraining() {
+	if s.run != nil || s.loading != nil {
+		return
+	}
+	p, err := s.form.plan(s.ds, s.dsLo, s.dsHi)
+	if err != nil {
+		s.showProblem(err)
+		return
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	run := &trainRun{cancel: cancel, ended: make(chan struct{})}
+	s.run = run
+	s.paused = false
+	s.lastVal = math.NaN()
+	s.chart.Reset()
+	s.preview.SetPreview(nil)
+	s.form.SetEnabled(false)
+	s.trainBtn.Disable()
+	s.pauseBtn.SetText("Pause")
+	s.pauseBtn.SetIcon(theme.MediaPauseIcon())
+	s.pauseBtn.Disable()
+	s.stopBtn.Enable()
+	s.saveBtn.Disable()
+	s.progress.SetValue(0)
+	s.progress.Show()
+	s.setStatus(fmt.Sprintf("Building a %s %s autoencoder (%s parameters)…", p.cfg.Arch, p.cfg.Task, formatInt(p.cfg.ParamCount())), widget.MediumImportance)
+
+	go run.work(ctx, p.cfg, s.ds, p.opts)
+	go run.pump(s.post, s.applyTraining)
+}
+
+// applyTraining shows a batch of training events; it runs on the UI goroutine.
+func (s *Studio) applyTraining(run *trainRun, b batch, final bool) {
+	if s.run != run {
+		return
+	}
+	if b.ready {
+		s.trainer = run.getTrainer()
+		s.pauseBtn.Enable()
+		s.saveBtn.Enable()
+	}
+	s.chart.AddPoints(SeriesTrain, b.train)
+	s.chart.AddPoints(SeriesVal, b.val)
+	for _, v := range b.val {
+		s.lastVal = v.Y
+	}
+	for i, pv := range b.previews {
+		if i == len(b.previews)-1 || s.onPreview != nil {
+			s.preview.SetPreview(pv)
+		}
+		if s.onPreview != nil {
+			s.onPreview(pv)
+		}
+	}
+	if b.last != nil && !s.paused {
+		s.showProgress(*b.last)
+	}
+	if n := len(b.pauses); n > 0 && b.pauses[n-1].Kind == models.EventPaused && s.paused {
+		e := b.pauses[n-1]
+		s.setStatus(fmt.Sprintf("Paused in epoch %d/%d at step %s/%s. Press Resume to continue.",
+			max(e.Epoch, 1), e.Epochs, formatInt(e.Step), formatInt(e.Steps)), widget.WarningImportance)
+	}
+	if final {
+		s.finishTraining(run, b.done)
+	}
+}
+
+func (s *Studio) showProgress(e models.Event) {
+	parts := []string{
+		fmt.Sprintf("Epoch %d/%d", e.Epoch, e.Epochs),
+		fmt.Sprintf("step %s/%s", formatInt(e.Step), formatInt(e.Steps)),
+	}
+	if e.SamplesPerSecond > 0 {
+		parts = append(parts, formatInt(int(math.Round(e.SamplesPerSecond)))+" samples/s")
+	}
+	if e.Remaining > 0 {
+		parts = append(parts, formatDuration(e.Remaining)+" left")
+	}
+	parts = append(parts, "train loss "+formatLoss(e.TrainLoss))
+	if finite(e.ValLoss) {
+		s.lastVal = e.ValLoss
+	}
+	parts = append(parts, "val loss "+formatLoss(s.lastVal))
+	s.setStatus(strings.Join(parts, " · "), widget.MediumImportance)
+	if e.Steps > 0 {
+		s.progress.SetValue(float64(e.Step) / float64(e.Steps))
+	}
+}
+
+func (s *Studio) finishTraining(run *trainRun, done *models.Event) {
+	s.run = nil
+	s.paused = false
+	run.mu.Lock()
+	err := run.err
+	run.mu.Unlock()
+	if done != nil && done.Err != nil {
+		err = done.Err
+	}
+	stopped := errors.Is(err, context.Canceled) || (done != nil && done.Stopped)
+	if errors.Is(err, context.Canceled) {
+		err = nil
+	}
+	if t := run.getTrainer(); t != nil {
+		s.trainer = t
+	}
+
+	s.form.SetEnabled(true)
+	s.pauseBtn.SetText("Pause")
+	s.pauseBtn.SetIcon(theme.MediaPauseIcon())
+	s.pauseBtn.Disable()
+	s.stopBtn.Disable()
+	if s.trainer != nil {
+		s.saveBtn.Enable()
+	}
+	s.validate()
+
+	switch {
+	case err != nil:
+		msg := err.Error()
+		if errors.Is(err, models.ErrDiverged) {
+			msg = strings.TrimPrefix(msg, models.ErrDiverged.Error()+": ")
+		}
+		s.setStatus("Training stopped: "+msg, widget.DangerImportance)
+	case done == nil:
+		s.setStatus("Training ended.", widget.MediumImportance)
+	default:
+		if finite(done.ValLoss) {
+			s.lastVal = done.ValLoss
+		}
+		what := fmt.Sprintf("Finished %s", plural(done.Epochs, "epoch", "epochs"))
+		if stopped {
+			what = fmt.Sprintf("Stopped in epoch %d/%d", done.Epoch, done.Epochs)
+		}
+		parts := []string{
+			what,
+			fmt.Sprintf("%s steps in %s", formatInt(done.Step), formatDuration(done.Elapsed)),
+		}
+		if done.SamplesPerSecond > 0 {
+			parts = append(parts, formatInt(int(math.Round(done.SamplesPerSecond)))+" samples/s")
+		}
+		parts = append(parts, "train loss "+formatLoss(done.TrainLoss), "val loss "+formatLoss(s.lastVal))
+		imp := widget.SuccessImportance
+		if stopped {
+			imp = widget.MediumImportance
+		}
+		s.setStatus(strings.Join(parts, " · "), imp)
+		if done.Steps > 0 {
+			s.progress.SetValue(float64(done.Step) / float64(done.Steps))
+		}
+	}
+}
+
+func (s *Studio) togglePause() {
+	if s.run == nil {
+		return
+	}
+	tr := s.run.getTrainer()
+	if tr == nil {
+		return
+	}
+	if s.paused {
+		tr.Resume()
+		s.paused = false
+		s.pauseBtn.SetText("Pause")
+		s.pauseBtn.SetIcon(theme.MediaPauseIcon())
+		s.setStatus("Resuming…", widget.MediumImportance)
+		return
+	}
+	tr.Pause()
+	s.paused = true
+	s.pauseBtn.SetText("Resume")
+	s.pauseBtn.SetIcon(theme.MediaPlayIcon())
+	s.setStatus("Pausing…", widget.WarningImportance)
+}
+
+func (s *Studio) stopTraining() {
+	if s.run == nil {
+		return
+	}
+	s.run.cancel()
+	s.pauseBtn.Disable()
+	s.stopBtn.Disable()
+	s.setStatus("Stopping…", widget.WarningImportance)
+}
+
+// showProblem explains why the form cannot train.
+func (s *Studio) showProblem(err error) {
+	s.problem.SetText(err.Error())
+	s.problem.Show()
+	s.trainBtn.Disable()
+	s.relayout()
+}
+
+// validate checks the form against the loaded data after every change, so
+// the reason it cannot train is on screen before anyone presses Train.
+func (s *Studio) validate() {
+	if s.form == nil || s.modelInfo == nil || s.data == nil {
+		return
+	}
+	s.data.markStale()
+	if s.ds == nil {
+		s.problem.Hide()
+		s.modelInfo.SetText("Load images first; the model's input size comes from them.")
+		s.trainBtn.Disable()
+		s.relayout()
+		return
+	}
+	p, err := s.form.plan(s.ds, s.dsLo, s.dsHi)
+	if err != nil {
+		s.modelInfo.SetText("")
+		s.showProblem(err)
+		return
+	}
+	s.problem.Hide()
+	s.modelInfo.SetText(fmt.Sprintf("%s parameters, input %d×%d×%d. Loss %s.",
+		formatInt(p.cfg.ParamCount()), p.cfg.Width, p.cfg.Height, p.cfg.Channels, p.lossWhy))
+	if s.run == nil && s.loading == nil {
+		s.trainBtn.Enable()
+	} else {
+		s.trainBtn.Disable()
+	}
+	s.relayout()
+}
+
+func (s *Studio) saveModel() {
+	if s.trainer == nil {
+		return
+	}
+	dlg := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
+		if err != nil {
+			dialog.ShowError(err, s.win)
+			return
+		}
+		if wc == nil {
+			return // cancelled
+		}
+		path := wc.URI().Path()
+		_ = wc.Close()
+		s.saveTo(path)
+	}, s.win)
+	dlg.SetFileName("model.lsm")
+	dlg.SetFilter(storage.NewExtensionFileFilter([]string{".lsm"}))
+	dlg.Resize(s.win.Canvas().Size().Subtract(fyne.NewSquareSize(80)))
+	dlg.Show()
+}
+
+// saveTo writes a snapshot of the current model to path in the background.
+func (s *Studio) saveTo(path string) {
+	tr := s.trainer
+	if tr == nil {
+		return
+	}
+	s.setStatus("Saving the model…", widget.MediumImportance)
+	go func() {
+		err := tr.Snapshot().Save(path)
+		s.post(func() {
+			if err != nil {
+				s.setStatus("Could not save the model: "+err.Error(), widget.DangerImportance)
+				return
+			}
+			s.setStatus("Saved the model to "+path, widget.SuccessImportance)
+		})
+	}()
+}
