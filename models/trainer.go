@@ -246,7 +246,7 @@ func (r *run) setup() error {
 		clean: append([]float32(nil), src.Data[:pn*size]...)}
 	pb.input = make([]float32, len(pb.clean))
 	// Fixed noise for the preview so that frames differ only by the model.
-	r.addNoise(rand.New(rand.NewSource(r.opt.Seed+1)), pb.clean, pb.input)
+	r.ae.cfg.corrupt(pb.input, pb.clean, rand.New(rand.NewSource(r.opt.Seed+1)))
 	r.preview = pb
 	r.lastGood = r.ae.Clone()
 	return nil
@@ -269,11 +269,13 @@ func (r *run) update() error {
 }
 
 // makeInput writes into dst what the model should see for the clean batch.
-func (r *run) makeInput(clean, dst []float32) { r.addNoise(r.rng, clean, dst) }
+func (r *run) makeInput(clean, dst []float32) { r.ae.cfg.corrupt(dst, clean, r.rng) }
 
-func (r *run) addNoise(rng *rand.Rand, clean, dst []float32) {
-	if r.ae.cfg.Task == TaskDenoise {
-		imageops.AddGaussianNoise(dst, clean, r.ae.cfg.NoiseSigma, rng)
+// corrupt writes into dst the model's input for clean images: the images
+// with the configured noise for denoising, else the images themselves.
+func (c Config) corrupt(dst, clean []float32, rng *rand.Rand) {
+	if c.Task == TaskDenoise {
+		imageops.AddGaussianNoise(dst, clean, c.NoiseSigma, rng)
 	} else {
 		copy(dst, clean)
 	}
@@ -385,11 +387,7 @@ func EvaluateLoss(ctx context.Context, ae *Autoencoder, d *imageops.Dataset, see
 		m := min(chunk, d.Len()-start)
 		clean := d.Data[start*size : (start+m)*size]
 		in := input[:m*size]
-		if ae.cfg.Task == TaskDenoise {
-			imageops.AddGaussianNoise(in, clean, ae.cfg.NoiseSigma, rng)
-		} else {
-			copy(in, clean)
-		}
+		ae.cfg.corrupt(in, clean, rng)
 		recon, err := ae.Reconstruct(in, m)
 		if err != nil {
 			return math.NaN(), err

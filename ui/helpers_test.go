@@ -84,26 +84,31 @@ func newTestStudio(t *testing.T) (*Studio, fyne.Window, *poster) {
 // drawn (wrapped labels give one string per line).
 func visibleTexts(o fyne.CanvasObject) []string {
 	var out []string
-	var walk func(fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		if o == nil || !o.Visible() {
-			return
-		}
-		switch x := o.(type) {
-		case *canvas.Text:
+	visitVisible(o, func(o fyne.CanvasObject) {
+		if x, ok := o.(*canvas.Text); ok {
 			out = append(out, x.Text)
-		case fyne.Widget:
-			for _, c := range test.WidgetRenderer(x).Objects() {
-				walk(c)
-			}
-		case *fyne.Container:
-			for _, c := range x.Objects {
-				walk(c)
-			}
+		}
+	})
+	return out
+}
+
+// visitVisible calls fn for o and every visible object inside it, looking
+// into widgets through their renderers.
+func visitVisible(o fyne.CanvasObject, fn func(fyne.CanvasObject)) {
+	if o == nil || !o.Visible() {
+		return
+	}
+	fn(o)
+	switch x := o.(type) {
+	case fyne.Widget:
+		for _, c := range test.WidgetRenderer(x).Objects() {
+			visitVisible(c, fn)
+		}
+	case *fyne.Container:
+		for _, c := range x.Objects {
+			visitVisible(c, fn)
 		}
 	}
-	walk(o)
-	return out
 }
 
 func containsText(texts []string, want string) bool {
@@ -118,27 +123,11 @@ func containsText(texts []string, want string) bool {
 // visibleImages counts the visible canvas.Images under o that hold an image.
 func visibleImages(o fyne.CanvasObject) int {
 	n := 0
-	var walk func(fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		if o == nil || !o.Visible() {
-			return
+	visitVisible(o, func(o fyne.CanvasObject) {
+		if x, ok := o.(*canvas.Image); ok && x.Image != nil {
+			n++
 		}
-		switch x := o.(type) {
-		case *canvas.Image:
-			if x.Image != nil {
-				n++
-			}
-		case fyne.Widget:
-			for _, c := range test.WidgetRenderer(x).Objects() {
-				walk(c)
-			}
-		case *fyne.Container:
-			for _, c := range x.Objects {
-				walk(c)
-			}
-		}
-	}
-	walk(o)
+	})
 	return n
 }
 

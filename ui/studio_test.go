@@ -371,27 +371,11 @@ func TestStudioShowsTrainingError(t *testing.T) {
 func findButton(t *testing.T, o fyne.CanvasObject, text string) fyne.Tappable {
 	t.Helper()
 	var found fyne.Tappable
-	var walk func(fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		if found != nil || o == nil || !o.Visible() {
-			return
+	visitVisible(o, func(o fyne.CanvasObject) {
+		if x, ok := o.(*widget.Button); ok && found == nil && x.Text == text {
+			found = x
 		}
-		switch x := o.(type) {
-		case *widget.Button:
-			if x.Text == text {
-				found = x
-			}
-		case fyne.Widget:
-			for _, c := range test.WidgetRenderer(x).Objects() {
-				walk(c)
-			}
-		case *fyne.Container:
-			for _, c := range x.Objects {
-				walk(c)
-			}
-		}
-	}
-	walk(o)
+	})
 	if found == nil {
 		t.Fatalf("no visible button %q", text)
 	}
