@@ -1,9 +1,6 @@
 package imageops
 
-import (
-	"fmt"
-	"os"
-)
+import "fmt"
 
 // LoadImage reads one image file with the same checks as Load (declared size
 // limits, decoder errors) and converts it to w×h values, gray or RGB.
@@ -12,16 +9,7 @@ func LoadImage(path string, w, h int, gray bool) ([]float32, error) {
 	if err != nil {
 		return nil, err
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	d := newDecoder(opt)
-	if _, err := d.config(f); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	img, err := d.decode(f)
+	img, err := decodePath(newDecoder(opt), path)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}

@@ -4,7 +4,7 @@
 # Idempotent: it installs only what is missing.
 set -euo pipefail
 pkgs=(gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev
-      libxinerama-dev libxi-dev libxxf86vm-dev)
+      libxinerama-dev libxi-dev libxxf86vm-dev libopenblas-dev)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
