@@ -16,6 +16,7 @@ const usage = `Latent Studio: autoencoders on images.
   latentstudio apply --model MODEL --in IMAGE|DIR --out IMAGE|DIR [--sigma S]
   latentstudio encode --model MODEL --data SRC --out codes.csv
   latentstudio info --model MODEL
+  latentstudio bench [--models dense,conv,photo]   one epoch each, beside the PyTorch anchor
 
 Run "latentstudio COMMAND -h" for a command's flags.
 `
@@ -48,6 +49,10 @@ func run(args []string) int {
 		err = cmdInfo(args[1:])
 	case "demo":
 		err = cmdDemo(args[1:])
+	case "bench":
+		err = cmdBench(args[1:])
+	case "bench-run": // the child process of bench
+		err = cmdBenchRun(args[1:])
 	case "help", "-h", "--help", "-help":
 		fmt.Print(usage)
 		return 0

@@ -20,6 +20,7 @@ import (
 // trainFlags are the flags of train (and, with fixed values, of demo).
 type trainFlags struct {
 	task, arch, data, out, loss, noise, layers, size, test, report string
+	codeAct                                                        string
 	code, epochs, batch                                            int
 	lr, val, maxMinutes                                            float64
 	seed                                                           int64
@@ -32,7 +33,8 @@ func (f *trainFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.data, "data", "", "training data: a folder of images (subfolders are classes) or an IDX images file")
 	fs.StringVar(&f.out, "out", "", "where to save the trained model (.lsm)")
 	fs.StringVar(&f.layers, "layers", "", "encoder widths from the input inwards, e.g. 256,64 (dense units) or 16,32 (conv channels); the decoder mirrors them")
-	fs.IntVar(&f.code, "code", 32, "code (latent) size")
+	fs.IntVar(&f.code, "code", 32, "code (latent) size; 0 with --arch conv: no dense code layer, the code is the last feature map")
+	fs.StringVar(&f.codeAct, "code-act", models.ActLinear, "activation of the code layer: linear | relu")
 	fs.StringVar(&f.size, "size", "", "input size WxH or N (default: native for IDX, 64 for folders)")
 	fs.BoolVar(&f.gray, "gray", false, "train on gray images (IDX data are always gray)")
 	fs.StringVar(&f.loss, "loss", models.LossAuto, "auto | mse | bce (auto: BCE when inputs lie in [0,1], else MSE)")
@@ -216,7 +218,7 @@ func train(ctx context.Context, f trainFlags, data *imageops.Dataset) (*models.A
 		return nil, usageError{err}
 	}
 	cfg := models.Config{Task: f.task, Arch: f.arch, Width: data.Width, Height: data.Height, Channels: data.Channels,
-		Layers: layers, Code: f.code, Loss: loss, Seed: f.seed}
+		Layers: layers, Code: f.code, CodeActivation: f.codeAct, Loss: loss, Seed: f.seed}
 	if f.task == models.TaskDenoise {
 		if cfg.NoiseSigma, err = parseNoise(f.noise); err != nil {
 			return nil, err

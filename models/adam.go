@@ -1,11 +1,15 @@
 package models
 
-import "math"
+import (
+	"math"
 
-// adam is Adam (Kingma & Ba) fused into one loop per tensor, over the
-// float32 slices that the graph's weights and gradients live in. Gorgonia's
-// own AdamSolver runs a dozen elementwise tensor ops per weight and keeps its
-// state unexported; this one is a few lines and several times faster.
+	"latentstudio/models/kernels"
+)
+
+// adam is Adam (Kingma & Ba) fused into one loop per tensor (a vectorised
+// kernel), over the float32 slices that the graph's weights and gradients
+// live in. Gorgonia's own AdamSolver runs a dozen elementwise tensor ops per
+// weight and keeps its state unexported.
 type adam struct {
 	lr, beta1, beta2, eps float64
 	t                     int
@@ -25,27 +29,12 @@ func newAdam(lr float64, sizes []int) *adam {
 // (Gorgonia accumulates gradients across runs).
 func (a *adam) step(weights, grads [][]float32) {
 	a.t++
-	b1, b2 := float32(a.beta1), float32(a.beta2)
 	// Bias corrections folded into the step size, as in PyTorch.
 	c1 := 1 - math.Pow(a.beta1, float64(a.t))
 	c2 := 1 - math.Pow(a.beta2, float64(a.t))
-	stepSize := float32(a.lr / c1)
-	sqrtC2 := float32(math.Sqrt(c2))
-	eps := float32(a.eps)
+	p := kernels.AdamParams{StepSize: float32(a.lr / c1), Beta1: float32(a.beta1), Beta2: float32(a.beta2),
+		InvSqrtC2: float32(1 / math.Sqrt(c2)), Eps: float32(a.eps)}
 	for i, w := range weights {
-		g, m, v := grads[i], a.m[i], a.v[i]
-		_ = g[len(w)-1]
-		_ = m[len(w)-1]
-		_ = v[len(w)-1]
-		for j := range w {
-			gj := g[j]
-			mj := b1*m[j] + (1-b1)*gj
-			vj := b2*v[j] + (1-b2)*gj*gj
-			m[j], v[j] = mj, vj
-			w[j] -= stepSize * mj / (sqrt32(vj)/sqrtC2 + eps)
-			g[j] = 0
-		}
+		kernels.Adam(w, grads[i], a.m[i], a.v[i], p)
 	}
 }
-
-func sqrt32(x float32) float32 { return float32(math.Sqrt(float64(x))) }

@@ -52,8 +52,10 @@ func (c Config) paramShapes() []paramShape {
 		for i := 0; i+1 < len(chans); i++ {
 			conv(fmt.Sprintf("enc%d", i+1), chans[i], chans[i+1])
 		}
-		dense("code", c.convFlat(), c.Code)
-		dense("uncode", c.Code, c.convFlat())
+		if c.Code > 0 {
+			dense("code", c.convFlat(), c.Code)
+			dense("uncode", c.Code, c.convFlat())
+		}
 		for i := len(chans) - 1; i > 0; i-- {
 			conv(fmt.Sprintf("dec%d", len(chans)-i), chans[i], chans[i-1])
 		}

@@ -107,7 +107,7 @@ const inferenceBatch = 128
 // Output holds what a forward pass produced for n images.
 type Output struct {
 	Recon []float32 // n × InputSize values in [0,1]
-	Code  []float32 // n × Code values
+	Code  []float32 // n × CodeSize values
 }
 
 // Forward runs n images (n × InputSize values, C×H×W each) through the model.
@@ -118,7 +118,8 @@ func (a *Autoencoder) Forward(x []float32, n int) (*Output, error) {
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	out := &Output{Recon: make([]float32, n*size), Code: make([]float32, n*a.cfg.Code)}
+	k := a.cfg.CodeSize()
+	out := &Output{Recon: make([]float32, n*size), Code: make([]float32, n*k)}
 	if n == 0 {
 		return out, nil
 	}
@@ -140,7 +141,7 @@ func (a *Autoencoder) Forward(x []float32, n int) (*Output, error) {
 		for i, l := range logits[:m*size] {
 			out.Recon[start*size+i] = sigmoid(l)
 		}
-		copy(out.Code[start*a.cfg.Code:], nt.codeVal.Data().([]float32)[:m*a.cfg.Code])
+		copy(out.Code[start*k:], nt.codeVal.Data().([]float32)[:m*k])
 	}
 	return out, nil
 }
@@ -154,7 +155,7 @@ func (a *Autoencoder) Reconstruct(x []float32, n int) ([]float32, error) {
 	return out.Recon, nil
 }
 
-// Encode returns the codes of n images, n × Code values.
+// Encode returns the codes of n images, n × CodeSize values.
 func (a *Autoencoder) Encode(x []float32, n int) ([]float32, error) {
 	out, err := a.Forward(x, n)
 	if err != nil {

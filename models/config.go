@@ -20,6 +20,12 @@ const (
 	ArchConv  = "conv"
 )
 
+// Code activations.
+const (
+	ActLinear = "linear"
+	ActReLU   = "relu"
+)
+
 // Losses. LossAuto resolves to BCE when the inputs lie in [0,1], else MSE.
 const (
 	LossAuto = "auto"
@@ -39,7 +45,12 @@ type Config struct {
 	// per dense layer, or output channels per stride-2 conv layer. The
 	// decoder mirrors them.
 	Layers []int `json:"layers"`
-	Code   int   `json:"code"`
+	// Code is the size of the dense code layer. A conv autoencoder may
+	// have none (0): its code is then the last feature map.
+	Code int `json:"code"`
+	// CodeActivation is "linear" (the default: 2-D codes spread out) or
+	// "relu" (as in many textbook autoencoders).
+	CodeActivation string `json:"code_activation,omitempty"`
 	// Loss is "mse" or "bce" once resolved (see ResolveLoss).
 	Loss string `json:"loss"`
 	// NoiseSigma is the standard deviation of the Gaussian noise added to
@@ -55,6 +66,14 @@ const (
 	MaxLayers = 16
 	MaxParams = 200_000_000
 )
+
+// CodeSize is the number of values in one image's code.
+func (c Config) CodeSize() int {
+	if c.Arch == ArchConv && c.Code == 0 {
+		return c.convFlat()
+	}
+	return c.Code
+}
 
 // InputSize is the number of values per image.
 func (c Config) InputSize() int { return c.Width * c.Height * c.Channels }
@@ -72,8 +91,17 @@ func (c Config) Validate() error {
 	if c.Channels != 1 && c.Channels != 3 {
 		return fmt.Errorf("channels must be 1 (gray) or 3 (RGB), not %d", c.Channels)
 	}
-	if c.Code < 1 || c.Code > MaxWidth {
-		return fmt.Errorf("code size %d is outside 1..%d", c.Code, MaxWidth)
+	minCode := 1
+	if c.Arch == ArchConv {
+		minCode = 0
+	}
+	if c.Code < minCode || c.Code > MaxWidth {
+		return fmt.Errorf("code size %d is outside %d..%d", c.Code, minCode, MaxWidth)
+	}
+	switch c.CodeActivation {
+	case "", ActLinear, ActReLU:
+	default:
+		return fmt.Errorf("code activation %q is not %s or %s", c.CodeActivation, ActLinear, ActReLU)
 	}
 	if len(c.Layers) > MaxLayers {
 		return fmt.Errorf("%d layers is more than the %d allowed", len(c.Layers), MaxLayers)

@@ -5,6 +5,8 @@ import (
 
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+
+	"latentstudio/models/ops"
 )
 
 // net is one Gorgonia graph of an autoencoder for a fixed batch size. Its
@@ -17,7 +19,7 @@ type net struct {
 	input  *G.Node // (B, InputSize) dense, (B, C, H, W) conv
 	target *G.Node // (B, InputSize); only in training nets
 	logits *G.Node // (B, InputSize), before the output sigmoid
-	code   *G.Node // (B, Code)
+	code   *G.Node // (B, CodeSize)
 	loss   *G.Node // scalar; only in training nets
 
 	learnables G.Nodes
@@ -70,13 +72,9 @@ func buildNet(cfg Config, params []*tensor.Dense, batch int, train bool) (*net, 
 	return n, nil
 }
 
-// linear is x·W + b for the dense layer whose weight node is at index i.
-func (n *net) linear(x *G.Node, i int) (*G.Node, error) {
-	xw, err := G.Mul(x, n.learnables[i])
-	if err != nil {
-		return nil, err
-	}
-	return G.BroadcastAdd(xw, n.learnables[i+1], nil, []byte{0})
+// linear is act(x·W + b) for the dense layer whose weight node is at index i.
+func (n *net) linear(x *G.Node, i int, act ops.Activation) (*G.Node, error) {
+	return ops.Linear(x, n.learnables[i], n.learnables[i+1], act)
 }
 
 // conv is a 3×3 convolution (padding 1) with bias for the layer whose
@@ -94,16 +92,18 @@ func (n *net) buildDense(cfg Config, dt tensor.Dtype) (err error) {
 	h := n.input
 	layers := len(cfg.encoderDims()) - 1
 	for l := 0; l < 2*layers; l++ {
-		if h, err = n.linear(h, 2*l); err != nil {
+		act := ops.ActReLU
+		switch l {
+		case layers - 1:
+			act = codeActivation(cfg)
+		case 2*layers - 1:
+			act = ops.ActNone // logits
+		}
+		if h, err = n.linear(h, 2*l, act); err != nil {
 			return err
 		}
-		switch {
-		case l == layers-1: // the code stays linear so 2-D codes spread out
+		if l == layers-1 {
 			n.code = h
-		case l < 2*layers-1:
-			if h, err = G.Rectify(h); err != nil {
-				return err
-			}
 		}
 	}
 	n.logits = h
@@ -124,23 +124,26 @@ func (n *net) buildConv(cfg Config, dt tensor.Dtype) (err error) {
 		}
 		p += 2
 	}
-	if h, err = G.Reshape(h, tensor.Shape{n.batch, cfg.convFlat()}); err != nil {
-		return err
-	}
-	if n.code, err = n.linear(h, p); err != nil {
-		return err
-	}
-	p += 2
-	if h, err = n.linear(n.code, p); err != nil {
-		return err
-	}
-	p += 2
-	if h, err = G.Rectify(h); err != nil {
-		return err
-	}
 	gh, gw := cfg.convGrid()
-	if h, err = G.Reshape(h, tensor.Shape{n.batch, cfg.Layers[depth-1], gh, gw}); err != nil {
-		return err
+	if cfg.Code == 0 { // fully convolutional: the code is the feature map
+		if n.code, err = G.Reshape(h, tensor.Shape{n.batch, cfg.convFlat()}); err != nil {
+			return err
+		}
+	} else {
+		if h, err = G.Reshape(h, tensor.Shape{n.batch, cfg.convFlat()}); err != nil {
+			return err
+		}
+		if n.code, err = n.linear(h, p, codeActivation(cfg)); err != nil {
+			return err
+		}
+		p += 2
+		if h, err = n.linear(n.code, p, ops.ActReLU); err != nil {
+			return err
+		}
+		p += 2
+		if h, err = G.Reshape(h, tensor.Shape{n.batch, cfg.Layers[depth-1], gh, gw}); err != nil {
+			return err
+		}
 	}
 	// The decoder mirrors the encoder: nearest upsampling then a stride-1
 	// conv (Gorgonia has no transposed convolution).
@@ -162,22 +165,23 @@ func (n *net) buildConv(cfg Config, dt tensor.Dtype) (err error) {
 	return err
 }
 
+// codeActivation is the configured activation of the code layer.
+func codeActivation(cfg Config) ops.Activation {
+	if cfg.CodeActivation == ActReLU {
+		return ops.ActReLU
+	}
+	return ops.ActNone
+}
+
 // lossNode is the mean loss over all values. BCE is computed from logits in
-// the stable form softplus(l) - y·l (Gorgonia's BinaryXent has no working
-// epsilon); MSE compares sigmoid(l) with y.
+// the stable form (Gorgonia's BinaryXent has no working epsilon) by one
+// fused op; MSE compares sigmoid(l) with y.
 func lossNode(kind string, logits, target *G.Node) (*G.Node, error) {
 	var per *G.Node
 	var err error
 	switch kind {
 	case LossBCE:
-		var sp, yl *G.Node
-		if sp, err = G.Softplus(logits); err != nil {
-			return nil, err
-		}
-		if yl, err = G.HadamardProd(target, logits); err != nil {
-			return nil, err
-		}
-		per, err = G.Sub(sp, yl)
+		return ops.BCEWithLogits(logits, target)
 	case LossMSE:
 		var out, d *G.Node
 		if out, err = G.Sigmoid(logits); err != nil {

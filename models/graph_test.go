@@ -1,6 +1,7 @@
 package models
 
 import (
+	"fmt"
 	"math"
 	"math/rand"
 	"strings"
@@ -32,9 +33,11 @@ func TestGradientsMatchFiniteDifferences(t *testing.T) {
 		{Task: TaskReconstruct, Arch: ArchDense, Width: 2, Height: 2, Channels: 3, Layers: []int{6, 4}, Code: 2, Loss: LossMSE},
 		{Task: TaskReconstruct, Arch: ArchConv, Width: 4, Height: 4, Channels: 1, Layers: []int{2}, Code: 3, Loss: LossBCE},
 		{Task: TaskReconstruct, Arch: ArchConv, Width: 4, Height: 4, Channels: 3, Layers: []int{2, 3}, Code: 2, Loss: LossMSE},
+		{Task: TaskReconstruct, Arch: ArchDense, Width: 3, Height: 3, Channels: 1, Layers: []int{6}, Code: 4, CodeActivation: ActReLU, Loss: LossBCE},
+		{Task: TaskReconstruct, Arch: ArchConv, Width: 8, Height: 4, Channels: 1, Layers: []int{3, 2}, Code: 0, Loss: LossBCE},
 	}
 	for _, cfg := range cases {
-		t.Run(cfg.Arch+"-"+cfg.Loss, func(t *testing.T) {
+		t.Run(fmt.Sprintf("%s-%v-code%d-%s", cfg.Arch, cfg.Layers, cfg.Code, cfg.Loss), func(t *testing.T) {
 			cfg.Seed = 3
 			ae, err := NewAutoencoder(cfg)
 			if err != nil {
@@ -163,9 +166,13 @@ func TestConfigValidateExplains(t *testing.T) {
 		t.Errorf("28x28 with 3 stride-2 layers: %v", err)
 	}
 	bad = good
-	bad.Code = 0
+	bad.Code = -1
 	if err := bad.Validate(); err == nil || !strings.Contains(err.Error(), "code size") {
-		t.Errorf("code 0: %v", err)
+		t.Errorf("code -1: %v", err)
+	}
+	bad.Arch, bad.Code = ArchDense, 0 // only conv models may go without a code layer
+	if err := bad.Validate(); err == nil || !strings.Contains(err.Error(), "code size") {
+		t.Errorf("dense with code 0: %v", err)
 	}
 	bad = good
 	bad.Task = TaskDenoise
