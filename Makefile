@@ -5,7 +5,7 @@ export PATH := $(PATH):/usr/local/go/bin
 GO ?= go
 BIN := bin/latentstudio
 
-.PHONY: setup build run test demo docs clean
+.PHONY: setup build run test demo bench docs clean
 
 setup:
 	./scripts/setup.sh
@@ -18,6 +18,12 @@ run: build
 
 demo: build
 	./$(BIN) demo --out /tmp/latentstudio-demo
+
+# One epoch of each benchmark model beside the PyTorch anchor (Debian's
+# python3-torch, installed here if missing). It reports; it never fails on speed.
+bench: build
+	@/usr/bin/python3 -c "import torch" 2>/dev/null || ./scripts/setup.sh torch
+	./$(BIN) bench
 
 # vet our packages; all tests; the race detector on the packages that run
 # goroutines (-short skips the long learning tests there, which race

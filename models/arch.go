@@ -35,6 +35,10 @@ func (c Config) paramShapes() []paramShape {
 	conv := func(name string, in, out int) {
 		ps = append(ps, paramShape{name + ".w", []int{out, in, 3, 3}}, paramShape{name + ".b", []int{1, out, 1, 1}})
 	}
+	// Transposed convolutions store weights as (in, out, kh, kw), as PyTorch does.
+	convT := func(name string, in, out int) {
+		ps = append(ps, paramShape{name + ".w", []int{in, out, 3, 3}}, paramShape{name + ".b", []int{1, out, 1, 1}})
+	}
 	switch c.Arch {
 	case ArchDense:
 		dims := c.encoderDims()
@@ -57,7 +61,7 @@ func (c Config) paramShapes() []paramShape {
 			dense("uncode", c.Code, c.convFlat())
 		}
 		for i := len(chans) - 1; i > 0; i-- {
-			conv(fmt.Sprintf("dec%d", len(chans)-i), chans[i], chans[i-1])
+			convT(fmt.Sprintf("dec%d", len(chans)-i), chans[i], chans[i-1])
 		}
 	}
 	return ps

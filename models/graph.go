@@ -77,14 +77,16 @@ func (n *net) linear(x *G.Node, i int, act ops.Activation) (*G.Node, error) {
 	return ops.Linear(x, n.learnables[i], n.learnables[i+1], act)
 }
 
-// conv is a 3×3 convolution (padding 1) with bias for the layer whose
-// filter node is at index i.
-func (n *net) conv(x *G.Node, i, stride int) (*G.Node, error) {
-	y, err := G.Conv2d(x, n.learnables[i], tensor.Shape{3, 3}, []int{1, 1}, []int{stride, stride}, []int{1, 1})
-	if err != nil {
-		return nil, err
-	}
-	return G.BroadcastAdd(y, n.learnables[i+1], nil, []byte{0, 2, 3})
+// down is a 3×3 stride-2 convolution (padding 1) with bias and ReLU, for the
+// encoder layer whose filter node is at index i: it halves H and W.
+func (n *net) down(x *G.Node, i int) (*G.Node, error) {
+	return ops.Conv2d(x, n.learnables[i], n.learnables[i+1], 2, 1, ops.ActReLU)
+}
+
+// up is the decoder's mirror of down: a 3×3 stride-2 transposed convolution
+// (padding 1, output padding 1) that doubles H and W.
+func (n *net) up(x *G.Node, i int, act ops.Activation) (*G.Node, error) {
+	return ops.ConvTranspose2d(x, n.learnables[i], n.learnables[i+1], 2, 1, 1, act)
 }
 
 func (n *net) buildDense(cfg Config, dt tensor.Dtype) (err error) {
@@ -116,10 +118,7 @@ func (n *net) buildConv(cfg Config, dt tensor.Dtype) (err error) {
 	depth := len(cfg.Layers)
 	p := 0 // index of the next weight node
 	for l := 0; l < depth; l++ {
-		if h, err = n.conv(h, p, 2); err != nil {
-			return err
-		}
-		if h, err = G.Rectify(h); err != nil {
+		if h, err = n.down(h, p); err != nil {
 			return err
 		}
 		p += 2
@@ -145,21 +144,15 @@ func (n *net) buildConv(cfg Config, dt tensor.Dtype) (err error) {
 			return err
 		}
 	}
-	// The decoder mirrors the encoder: nearest upsampling then a stride-1
-	// conv (Gorgonia has no transposed convolution).
 	for l := 0; l < depth; l++ {
-		if h, err = G.Upsample2D(h, 2); err != nil {
-			return err
+		act := ops.ActReLU
+		if l == depth-1 {
+			act = ops.ActNone // logits
 		}
-		if h, err = n.conv(h, p, 1); err != nil {
+		if h, err = n.up(h, p, act); err != nil {
 			return err
 		}
 		p += 2
-		if l < depth-1 {
-			if h, err = G.Rectify(h); err != nil {
-				return err
-			}
-		}
 	}
 	n.logits, err = G.Reshape(h, tensor.Shape{n.batch, cfg.InputSize()})
 	return err

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Installs the system packages Latent Studio needs to build and run on
-# Debian 12: a C compiler and the X11/OpenGL headers for Fyne (cgo).
+# Debian 12: a C compiler, the X11/OpenGL headers for Fyne (cgo) and
+# OpenBLAS; "setup.sh torch" adds Debian's PyTorch for make bench.
 # Idempotent: it installs only what is missing.
 set -euo pipefail
 pkgs=(gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev
       libxinerama-dev libxi-dev libxxf86vm-dev libopenblas-dev)
+[ "${1:-}" = torch ] && pkgs+=(python3-torch python3-numpy)  # the benchmark's PyTorch anchor
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

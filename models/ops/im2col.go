@@ -32,57 +32,140 @@ func (g *geom) K() int { return g.C * g.KH * g.KW }
 // P is the number of output positions of one image.
 func (g *geom) PO() int { return g.OH * g.OW }
 
+// phases describes the stride-phase split of one zero-padded image plane:
+// padded pixel (h, w) goes to sub-plane (h%S, w%S), at (h/S, w/S). In that
+// layout every kernel tap reads a contiguous run of OW values per output row,
+// whatever the stride, so the inner loops of im2col and col2im are contiguous
+// copies/adds instead of strided gathers with padding tests.
+type phases struct {
+	S, PHs, PWs, PS int // stride, sub-plane rows, columns and size
+	// For each column phase that receives input columns: the first input
+	// column w0, its phase q = (w0+P)%S, its column in the sub-plane, and how
+	// many input columns map there. Precomputed: integer division is slow in
+	// these short loops.
+	w0, q, d0, cnt []int
+}
+
+func newPhases(g *geom) phases {
+	ph := phases{S: g.S}
+	ph.PHs = (g.H + 2*g.P + g.S - 1) / g.S
+	ph.PWs = (g.W + 2*g.P + g.S - 1) / g.S
+	ph.PS = ph.PHs * ph.PWs
+	for q := 0; q < g.S; q++ {
+		w0 := ((q-g.P)%g.S + g.S) % g.S
+		if w0 >= g.W {
+			continue
+		}
+		ph.w0 = append(ph.w0, w0)
+		ph.q = append(ph.q, q)
+		ph.d0 = append(ph.d0, (w0+g.P)/g.S)
+		ph.cnt = append(ph.cnt, (g.W-w0+g.S-1)/g.S)
+	}
+	return ph
+}
+
+// scatterPlane writes one H×W image plane into the sub-planes in buf. Only
+// interior positions are written (always the same ones), so padding that was
+// zero stays zero.
+func scatterPlane[T float](g *geom, ph *phases, src, buf []T) {
+	S, W := g.S, g.W
+	a, hr := g.P%S, g.P/S // row phase and sub-plane row of padded row h+P
+	for h := 0; h < g.H; h++ {
+		row := src[h*W : h*W+W]
+		for qi, w0 := range ph.w0 {
+			dst := buf[(a*S+ph.q[qi])*ph.PS+hr*ph.PWs+ph.d0[qi]:]
+			dst = dst[:ph.cnt[qi]]
+			switch S {
+			case 1:
+				copy(dst, row)
+			case 2:
+				r := row[w0 : w0+2*len(dst)-1]
+				for j := range dst {
+					dst[j] = r[2*j]
+				}
+			default:
+				for j := range dst {
+					dst[j] = row[w0+j*S]
+				}
+			}
+		}
+		if a++; a == S {
+			a, hr = 0, hr+1
+		}
+	}
+}
+
+// gatherPlane is the inverse of scatterPlane: it copies the interior of the
+// sub-planes in buf into the H×W plane dst.
+func gatherPlane[T float](g *geom, ph *phases, buf, dst []T) {
+	S, W := g.S, g.W
+	a, hr := g.P%S, g.P/S
+	for h := 0; h < g.H; h++ {
+		row := dst[h*W : h*W+W]
+		for qi, w0 := range ph.w0 {
+			src := buf[(a*S+ph.q[qi])*ph.PS+hr*ph.PWs+ph.d0[qi]:]
+			src = src[:ph.cnt[qi]]
+			switch S {
+			case 1:
+				copy(row, src)
+			case 2:
+				r := row[w0 : w0+2*len(src)-1]
+				for j, v := range src {
+					r[2*j] = v
+				}
+			default:
+				for j, v := range src {
+					row[w0+j*S] = v
+				}
+			}
+		}
+		if a++; a == S {
+			a, hr = 0, hr+1
+		}
+	}
+}
+
 // im2col fills cols, a K × (N·PO) matrix: row (c,kh,kw), column n·PO+oh·OW+ow
 // holds x[n, c, oh·S-P+kh, ow·S-P+kw] (0 in the padding). Putting the whole batch
 // side by side makes one GEMM per layer instead of one per image.
 //
 // Speed notes: rows are short (7 values for a 14×14 input at stride 2), so the
-// per-row work must be tiny. Each input plane is first copied into a zero-
-// bordered plane (pad, whose border is never written, so it stays zero), after
-// which every tap is a plain strided copy with no padding tests. Images are the
-// outer loop so that the plane stays in L1 while its KH·KW rows are written.
-func im2col[T float](g *geom, x, cols []T, pad *[]T) {
-	N, C, H, W := g.N, g.C, g.H, g.W
-	KH, KW, S := g.KH, g.KW, g.S
+// per-row work must be tiny. Each image plane is split into stride phases (see
+// phases), kept in L1 while its KH·KW taps are written, and every tap is then a
+// set of short contiguous copies with no padding tests.
+// buf is scratch; it must be zero when first allocated and used for nothing
+// else (the padding border of the sub-planes is never written).
+func im2col[T float](g *geom, x, cols []T, buf *[]T) {
+	ph := newPhases(g)
+	pb := padPlane(buf, g.S*g.S*ph.PS, 1)
 	OH, OW := g.OH, g.OW
 	P := OH * OW
-	NP := N * P
-	HW := H * W
-	PW := W + 2*g.P // padded row length
-	padded := padPlane(pad, H+2*g.P, PW)
-	for n := 0; n < N; n++ {
-		for c := 0; c < C; c++ {
-			src := x[(n*C+c)*HW : (n*C+c+1)*HW]
-			plane := src // rows of length PW == W when there is no padding
-			if g.P > 0 {
-				for h := 0; h < H; h++ {
-					copy(padded[(h+g.P)*PW+g.P:(h+g.P)*PW+g.P+W], src[h*W:h*W+W])
-				}
-				plane = padded
-			}
-			r := c * KH * KW
-			for kh := 0; kh < KH; kh++ {
-				for kw := 0; kw < KW; kw++ {
-					dst := cols[r*NP+n*P : r*NP+n*P+P]
+	NP := g.N * P
+	HW := g.H * g.W
+	for n := 0; n < g.N; n++ {
+		for c := 0; c < g.C; c++ {
+			scatterPlane(g, &ph, x[(n*g.C+c)*HW:(n*g.C+c+1)*HW], pb)
+			r := c * g.KH * g.KW
+			for kh := 0; kh < g.KH; kh++ {
+				for kw := 0; kw < g.KW; kw++ {
+					o := cols[r*NP+n*P : r*NP+n*P+P]
 					r++
-					base := kh*PW + kw
-					for oh := 0; oh < OH; oh++ {
-						o := dst[oh*OW : oh*OW+OW]
-						switch S {
-						case 1:
-							copy(o, plane[base:base+OW])
-						case 2:
-							s := plane[base : base+2*OW-1]
-							for j := range o {
-								o[j] = s[2*j]
-							}
-						default:
-							s := plane[base : base+S*(OW-1)+1]
-							for j := range o {
-								o[j] = s[j*S]
-							}
+					base := ((kh%g.S)*g.S+kw%g.S)*ph.PS + (kh/g.S)*ph.PWs + kw/g.S
+					switch {
+					case OW >= 4 && OW <= 8:
+						// two overlapping 4-value block moves per row
+						for oh := 0; oh < OH; oh++ {
+							d := o[oh*OW : oh*OW+OW]
+							s := pb[base : base+OW]
+							*(*[4]T)(d) = *(*[4]T)(s)
+							*(*[4]T)(d[OW-4:]) = *(*[4]T)(s[OW-4:])
+							base += ph.PWs
 						}
-						base += S * PW
+					default:
+						for oh := 0; oh < OH; oh++ {
+							copy(o[oh*OW:oh*OW+OW], pb[base:base+OW])
+							base += ph.PWs
+						}
 					}
 				}
 			}
@@ -92,67 +175,41 @@ func im2col[T float](g *geom, x, cols []T, pad *[]T) {
 
 // col2im is the adjoint of im2col: it sets x (N, C, H, W) to the sum of every
 // column entry at the pixel it was read from. Used for the input gradient of a
-// convolution and for the forward pass of a transposed convolution. It
-// accumulates into the zero-bordered plane and copies the interior out, the
-// mirror image of im2col; the border is re-zeroed after each plane.
-func col2im[T float](g *geom, cols, x []T, pad *[]T) {
-	N, C, H, W := g.N, g.C, g.H, g.W
-	KH, KW, S := g.KH, g.KW, g.S
+// convolution and for the forward pass of a transposed convolution. Mirror
+// image of im2col: contiguous adds into the sub-planes of each image plane,
+// then one copy of their interior into x.
+func col2im[T float](g *geom, cols, x []T, buf *[]T) {
+	ph := newPhases(g)
+	pb := padPlane(buf, g.S*g.S*ph.PS, 1)
 	OH, OW := g.OH, g.OW
 	P := OH * OW
-	NP := N * P
-	HW := H * W
-	PW := W + 2*g.P
-	PH := H + 2*g.P
-	padded := padPlane(pad, PH, PW)
-	for n := 0; n < N; n++ {
-		for c := 0; c < C; c++ {
-			dst := x[(n*C+c)*HW : (n*C+c+1)*HW]
-			acc := padded // without padding, accumulate in place
-			if g.P == 0 {
-				acc = dst
-			}
-			clear(acc)
-			r := c * KH * KW
-			for kh := 0; kh < KH; kh++ {
-				for kw := 0; kw < KW; kw++ {
-					src := cols[r*NP+n*P : r*NP+n*P+P]
+	NP := g.N * P
+	HW := g.H * g.W
+	for n := 0; n < g.N; n++ {
+		for c := 0; c < g.C; c++ {
+			clear(pb)
+			r := c * g.KH * g.KW
+			for kh := 0; kh < g.KH; kh++ {
+				for kw := 0; kw < g.KW; kw++ {
+					in := cols[r*NP+n*P : r*NP+n*P+P]
 					r++
-					base := kh*PW + kw
+					base := ((kh%g.S)*g.S+kw%g.S)*ph.PS + (kh/g.S)*ph.PWs + kw/g.S
 					for oh := 0; oh < OH; oh++ {
-						s := src[oh*OW : oh*OW+OW]
-						switch S {
-						case 1:
-							d := acc[base : base+OW]
-							for j, v := range s {
-								d[j] += v
-							}
-						case 2:
-							d := acc[base : base+2*OW-1]
-							for j, v := range s {
-								d[2*j] += v
-							}
-						default:
-							d := acc[base : base+S*(OW-1)+1]
-							for j, v := range s {
-								d[j*S] += v
-							}
+						s := in[oh*OW : oh*OW+OW]
+						d := pb[base : base+len(s)]
+						for j, v := range s {
+							d[j] += v
 						}
-						base += S * PW
+						base += ph.PWs
 					}
 				}
 			}
-			if g.P > 0 {
-				for h := 0; h < H; h++ {
-					copy(dst[h*W:h*W+W], padded[(h+g.P)*PW+g.P:(h+g.P)*PW+g.P+W])
-				}
-			}
+			gatherPlane(g, &ph, pb, x[(n*g.C+c)*HW:(n*g.C+c+1)*HW])
 		}
 	}
 }
 
-// padPlane returns a PH×PW scratch plane. It is zeroed when (re)allocated;
-// im2col only writes its interior, so its border stays zero.
+// padPlane returns a scratch slice of ph·pw elements, zeroed when (re)allocated.
 func padPlane[T float](pad *[]T, ph, pw int) []T {
 	n := ph * pw
 	if cap(*pad) < n {
