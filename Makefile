@@ -31,7 +31,7 @@ bench: build
 test: setup
 	$(GO) vet ./...
 	$(GO) test -count=1 -timeout 20m ./...
-	$(GO) test -count=1 -race -short -timeout 20m ./models/ ./imageops/ ./ui/
+	$(GO) test -count=1 -race -short -timeout 20m ./models/... ./imageops/ ./ui/
 
 clean:
 	rm -rf bin

@@ -10,9 +10,9 @@ import (
 // convGemmOp: (cols (K, N·PO), w (Cout, C, KH, KW)[, b (1, Cout, 1, 1)]) →
 // y (N, Cout, OH, OW) = act(W·cols + b).
 //
-// One GEMM writes Y' (Cout, N·PO) into scratch; a single pass then moves each
-// run of PO values to its NCHW place while adding the bias and applying the
-// activation, so the layout change costs no extra pass.
+// A GEMM per chunk of images writes Y' (Cout, chunk·PO) into scratch; one pass
+// then moves each run of PO values to its NCHW place while adding the bias and
+// applying the activation, so the layout change costs no extra pass.
 type convGemmOp struct {
 	base
 	g       geom
@@ -59,19 +59,32 @@ func convGemmForward[T float](op *convGemmOp, in [maxArity]*tensor.Dense, out *t
 	if op.hasBias {
 		bias = data[T](in[2])
 	}
+	// Images are done in chunks of about fwdChunkCols GEMM columns, so that the
+	// GEMM result is still in cache when it is moved to NCHW with bias and
+	// activation.
+	nc := max(1, min(g.N, fwdChunkCols/P))
 	tmpp, _ := bufs[T](&op.tmp)
-	yp := grow(tmpp, op.cout*NP)
-	gemm(false, false, op.cout, NP, K, 1, w, K, cols, NP, 0, yp, NP)
-	for co := 0; co < op.cout; co++ {
-		var bv T
-		if bias != nil {
-			bv = bias[co]
-		}
-		for n := 0; n < g.N; n++ {
-			biasAct(op.act, y[(n*op.cout+co)*P:(n*op.cout+co+1)*P], yp[co*NP+n*P:], bv)
+	yp := grow(tmpp, op.cout*nc*P)
+	for n0 := 0; n0 < g.N; n0 += nc {
+		m := min(nc, g.N-n0)
+		ld := m * P
+		gemm(false, false, op.cout, ld, K, 1, w, K, cols[n0*P:], NP, 0, yp, ld)
+		for co := 0; co < op.cout; co++ {
+			var bv T
+			if bias != nil {
+				bv = bias[co]
+			}
+			for i := 0; i < m; i++ {
+				o := ((n0+i)*op.cout + co) * P
+				biasAct(op.act, y[o:o+P], yp[co*ld+i*P:], bv)
+			}
 		}
 	}
 }
+
+// fwdChunkCols is the number of GEMM columns (output pixels) per chunk of the
+// conv forward pass: Cout×1024 floats stay in L2.
+const fwdChunkCols = 1024
 
 func (op *convGemmOp) DiffWRT(n int) []bool {
 	r := make([]bool, n)
@@ -82,13 +95,16 @@ func (op *convGemmOp) DiffWRT(n int) []bool {
 }
 
 // SymDiff: dZ' = (dy ⊙ act'(y)) laid out as (Cout, N·PO); then
-// dcols = Wᵀ·dZ', dW = dZ'·colsᵀ, db = Σ dZ'.
+// dcols = Wᵀ·dZ', dW = dZ'·colsᵀ, db = Σ dZ' (summed while dZ' is written).
 func (op *convGemmOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, error) {
 	cols, w := inputs[0], inputs[1]
 	dz, err := apply(newConvOutGradOp(op.g, op.cout, op.act), output, grad)
 	if err != nil {
 		return nil, err
 	}
+	// The node's op, not the one just made: Gorgonia may return an existing
+	// identical node, and the bias op must read the sums of the op that runs.
+	dzOp := dz.Op().(*convOutGradOp)
 	dcols, err := apply(newConvColsGradOp(op.g, op.cout), w, dz)
 	if err != nil {
 		return nil, err
@@ -100,7 +116,7 @@ func (op *convGemmOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, er
 	if !op.hasBias {
 		return G.Nodes{dcols, dw}, nil
 	}
-	db, err := apply(newRowSumOp(op.cout, op.g.N*op.g.PO()), dz)
+	db, err := apply(newBiasSumOp(&dzOp.sums, op.cout, dz.Shape()), dz)
 	if err != nil {
 		return nil, err
 	}
@@ -114,6 +130,7 @@ type convOutGradOp struct {
 	g    geom
 	cout int
 	act  Activation
+	sums chanSums // Σ dZ' per channel, for the bias gradient
 }
 
 func newConvOutGradOp(g geom, cout int, act Activation) *convOutGradOp {
@@ -141,10 +158,13 @@ func (op *convOutGradOp) compute(dt tensor.Dtype, out *tensor.Dense, in [maxArit
 func convOutGrad[T float](op *convOutGradOp, y, dy, dz []T) {
 	P := op.g.PO()
 	NP := op.g.N * P
+	sums := op.sums.reset(op.cout)
 	for n := 0; n < op.g.N; n++ {
 		for co := 0; co < op.cout; co++ {
 			src := (n*op.cout + co) * P
-			actGrad(op.act, dz[co*NP+n*P:co*NP+n*P+P], y[src:src+P], dy[src:src+P])
+			d := dz[co*NP+n*P : co*NP+n*P+P]
+			actGrad(op.act, d, y[src:src+P], dy[src:src+P])
+			sums[co] += sumRun(d) // d is still in L1
 		}
 	}
 }
@@ -208,40 +228,4 @@ func (op *convWeightGradOp) compute(dt tensor.Dtype, out *tensor.Dense, in [maxA
 		gemm(false, true, op.cout, K, NP, 1, data[float64](in[0]), NP, data[float64](in[1]), NP, 0, data[float64](out), K)
 	}
 	return nil
-}
-
-// rowSumOp: m (C, L) → (1, C, 1, 1), the bias gradient from dZ'.
-type rowSumOp struct {
-	base
-	c, l int
-}
-
-func newRowSumOp(c, l int) *rowSumOp {
-	return &rowSumOp{base: newBase("rowSum", tensor.Shape{1, c, 1, 1}, tensor.Shape{c, l}), c: c, l: l}
-}
-
-func (op *rowSumOp) Do(in ...G.Value) (G.Value, error) { return op.run(op, nil, in) }
-func (op *rowSumOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
-	return op.run(op, p, in)
-}
-
-func (op *rowSumOp) compute(dt tensor.Dtype, out *tensor.Dense, in [maxArity]*tensor.Dense) error {
-	if dt == tensor.Float32 {
-		rowSums(data[float32](in[0]), data[float32](out), op.l)
-	} else {
-		rowSums(data[float64](in[0]), data[float64](out), op.l)
-	}
-	return nil
-}
-
-// rowSums sets dst[i] to the sum of row i of m (rows of length l), summing in
-// float64 so that float32 sums over a whole batch stay accurate.
-func rowSums[T float](m, dst []T, l int) {
-	for i := range dst {
-		var s float64
-		for _, v := range m[i*l : (i+1)*l] {
-			s += float64(v)
-		}
-		dst[i] = T(s)
-	}
 }

@@ -123,13 +123,15 @@ func (op *convTOp) DiffWRT(n int) []bool {
 	return r
 }
 
-// SymDiff: dcols = im2col(dy ⊙ act'(y)); dx = W·dcols, dW = x·dcolsᵀ, db = Σ dy ⊙ act'(y).
+// SymDiff: dcols = im2col(dy ⊙ act'(y)); dx = W·dcols, dW = x·dcolsᵀ, db = Σ dy ⊙ act'(y)
+// (summed while the product is computed).
 func (op *convTOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, error) {
 	x, w := inputs[0], inputs[1]
 	dc, err := apply(newConvTOutGradOp(op.g, op.act), output, grad)
 	if err != nil {
 		return nil, err
 	}
+	dcOp := dc.Op().(*convTOutGradOp) // see convGemmOp.SymDiff
 	dx, err := apply(newConvTInputGradOp(op.g, op.cin), w, dc)
 	if err != nil {
 		return nil, err
@@ -141,7 +143,7 @@ func (op *convTOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, error
 	if !op.hasBias {
 		return G.Nodes{dx, dw}, nil
 	}
-	db, err := apply(newBiasGradOp(output.Shape(), op.act), output, grad)
+	db, err := apply(newBiasSumOp(&dcOp.sums, op.g.C, dc.Shape()), dc)
 	if err != nil {
 		return nil, err
 	}
@@ -151,9 +153,10 @@ func (op *convTOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, error
 // convTOutGradOp: (y, dy) (N, Cout, Ho, Wo) → im2col(dy ⊙ act'(y)) (K, N·P).
 type convTOutGradOp struct {
 	base
-	g   geom
-	act Activation
-	tmp scratch
+	g    geom
+	act  Activation
+	tmp  scratch
+	sums chanSums // Σ dy ⊙ act'(y) per channel, for the bias gradient
 }
 
 func newConvTOutGradOp(g geom, act Activation) *convTOutGradOp {
@@ -184,7 +187,18 @@ func convTOutGrad[T float](op *convTOutGradOp, y, dy, dcols []T) {
 	if op.act.kind != actNone {
 		p, _ := bufs[T](&op.tmp)
 		dz = grow(p, len(dy))
-		actGrad(op.act, dz, y, dy)
+	}
+	C, HW := op.g.C, op.g.H*op.g.W
+	sums := op.sums.reset(C)
+	for n := 0; n < op.g.N; n++ {
+		for c := 0; c < C; c++ {
+			o := (n*C + c) * HW
+			d := dz[o : o+HW]
+			if op.act.kind != actNone {
+				actGrad(op.act, d, y[o:o+HW], dy[o:o+HW])
+			}
+			sums[c] += sumRun(d) // d is still in L1
+		}
 	}
 	pad := padBuf[T](&op.tmp)
 	im2col(&op.g, dz, dcols, pad)
@@ -268,43 +282,4 @@ func convTWeightGrad[T float](op *convTWeightGradOp, x, dcols, dw []T) {
 	xp := grow(p, op.cin*NP)
 	swapOuter(x, xp, op.g.N, op.cin, P)
 	gemm(false, true, op.cin, K, NP, 1, xp, NP, dcols, NP, 0, dw, K)
-}
-
-// biasGradOp: (y, dy) (N, C, H, W) → db (1, C, 1, 1) = Σ over n, h, w of dy ⊙ act'(y).
-type biasGradOp struct {
-	base
-	n, c, hw int
-	act      Activation
-}
-
-func newBiasGradOp(ys tensor.Shape, act Activation) *biasGradOp {
-	return &biasGradOp{
-		base: newBase(fmt.Sprintf("biasGrad{%s}", act), tensor.Shape{1, ys[1], 1, 1}, ys, ys),
-		n:    ys[0], c: ys[1], hw: ys[2] * ys[3], act: act,
-	}
-}
-
-func (op *biasGradOp) Do(in ...G.Value) (G.Value, error) { return op.run(op, nil, in) }
-func (op *biasGradOp) UsePreallocDo(p G.Value, in ...G.Value) (G.Value, error) {
-	return op.run(op, p, in)
-}
-
-func (op *biasGradOp) compute(dt tensor.Dtype, out *tensor.Dense, in [maxArity]*tensor.Dense) error {
-	if dt == tensor.Float32 {
-		biasGrad[float32](op, data[float32](in[0]), data[float32](in[1]), data[float32](out))
-	} else {
-		biasGrad[float64](op, data[float64](in[0]), data[float64](in[1]), data[float64](out))
-	}
-	return nil
-}
-
-func biasGrad[T float](op *biasGradOp, y, dy, db []T) {
-	for c := 0; c < op.c; c++ {
-		var s float64
-		for n := 0; n < op.n; n++ {
-			o := (n*op.c + c) * op.hw
-			s += actGradSum(op.act, y[o:o+op.hw], dy[o:o+op.hw])
-		}
-		db[c] = T(s)
-	}
 }

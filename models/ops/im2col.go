@@ -11,6 +11,7 @@ type geom struct {
 	KH, KW     int
 	S, P       int
 	OH, OW     int
+	ph         phases // stride-phase layout used by im2col/col2im
 }
 
 func newGeom(n, c, h, w, kh, kw, stride, pad int) (geom, error) {
@@ -23,13 +24,14 @@ func newGeom(n, c, h, w, kh, kw, stride, pad int) (geom, error) {
 	if h+2*pad < kh || w+2*pad < kw || g.OH < 1 || g.OW < 1 {
 		return g, fmt.Errorf("ops: kernel %dx%d larger than padded input %dx%d", kh, kw, h+2*pad, w+2*pad)
 	}
+	g.ph = newPhases(&g)
 	return g, nil
 }
 
 // K is the number of rows of the column matrix (one per channel and tap).
 func (g *geom) K() int { return g.C * g.KH * g.KW }
 
-// P is the number of output positions of one image.
+// PO is the number of output positions of one image.
 func (g *geom) PO() int { return g.OH * g.OW }
 
 // phases describes the stride-phase split of one zero-padded image plane:
@@ -39,10 +41,10 @@ func (g *geom) PO() int { return g.OH * g.OW }
 // copies/adds instead of strided gathers with padding tests.
 type phases struct {
 	S, PHs, PWs, PS int // stride, sub-plane rows, columns and size
-	// For each column phase that receives input columns: the first input
-	// column w0, its phase q = (w0+P)%S, its column in the sub-plane, and how
-	// many input columns map there. Precomputed: integer division is slow in
-	// these short loops.
+	// For each first input column w0 = 0..S-1 (in that order): its column
+	// phase q = (w0+P)%S, its column in the sub-plane, and how many input
+	// columns w0, w0+S, ... there are. Precomputed: integer division is slow
+	// in these short loops.
 	w0, q, d0, cnt []int
 }
 
@@ -51,13 +53,9 @@ func newPhases(g *geom) phases {
 	ph.PHs = (g.H + 2*g.P + g.S - 1) / g.S
 	ph.PWs = (g.W + 2*g.P + g.S - 1) / g.S
 	ph.PS = ph.PHs * ph.PWs
-	for q := 0; q < g.S; q++ {
-		w0 := ((q-g.P)%g.S + g.S) % g.S
-		if w0 >= g.W {
-			continue
-		}
+	for w0 := 0; w0 < g.S && w0 < g.W; w0++ { // ordered by w0
 		ph.w0 = append(ph.w0, w0)
-		ph.q = append(ph.q, q)
+		ph.q = append(ph.q, (w0+g.P)%g.S)
 		ph.d0 = append(ph.d0, (w0+g.P)/g.S)
 		ph.cnt = append(ph.cnt, (g.W-w0+g.S-1)/g.S)
 	}
@@ -72,6 +70,26 @@ func scatterPlane[T float](g *geom, ph *phases, src, buf []T) {
 	a, hr := g.P%S, g.P/S // row phase and sub-plane row of padded row h+P
 	for h := 0; h < g.H; h++ {
 		row := src[h*W : h*W+W]
+		if S == 2 && W >= 2 {
+			// both column phases in one pass over the row
+			base := a*2*ph.PS + hr*ph.PWs
+			d0 := buf[base+ph.q[0]*ph.PS+ph.d0[0]:]
+			d0 = d0[:ph.cnt[0]]
+			d1 := buf[base+ph.q[1]*ph.PS+ph.d0[1]:]
+			d1 = d1[:ph.cnt[1]]
+			for j := range d1 { // cnt[1] = W/2, cnt[0] = (W+1)/2
+				p := (*[2]T)(row[2*j:])
+				d0[j] = p[0]
+				d1[j] = p[1]
+			}
+			if len(d0) > len(d1) {
+				d0[len(d1)] = row[W-1]
+			}
+			if a++; a == S {
+				a, hr = 0, hr+1
+			}
+			continue
+		}
 		for qi, w0 := range ph.w0 {
 			dst := buf[(a*S+ph.q[qi])*ph.PS+hr*ph.PWs+ph.d0[qi]:]
 			dst = dst[:ph.cnt[qi]]
@@ -102,6 +120,25 @@ func gatherPlane[T float](g *geom, ph *phases, buf, dst []T) {
 	a, hr := g.P%S, g.P/S
 	for h := 0; h < g.H; h++ {
 		row := dst[h*W : h*W+W]
+		if S == 2 && W >= 2 {
+			base := a*2*ph.PS + hr*ph.PWs
+			s0 := buf[base+ph.q[0]*ph.PS+ph.d0[0]:]
+			s0 = s0[:ph.cnt[0]]
+			s1 := buf[base+ph.q[1]*ph.PS+ph.d0[1]:]
+			s1 = s1[:ph.cnt[1]]
+			for j := range s1 {
+				p := (*[2]T)(row[2*j:])
+				p[0] = s0[j]
+				p[1] = s1[j]
+			}
+			if len(s0) > len(s1) {
+				row[W-1] = s0[len(s1)]
+			}
+			if a++; a == S {
+				a, hr = 0, hr+1
+			}
+			continue
+		}
 		for qi, w0 := range ph.w0 {
 			src := buf[(a*S+ph.q[qi])*ph.PS+hr*ph.PWs+ph.d0[qi]:]
 			src = src[:ph.cnt[qi]]
@@ -133,18 +170,18 @@ func gatherPlane[T float](g *geom, ph *phases, buf, dst []T) {
 // per-row work must be tiny. Each image plane is split into stride phases (see
 // phases), kept in L1 while its KH·KW taps are written, and every tap is then a
 // set of short contiguous copies with no padding tests.
-// buf is scratch; it must be zero when first allocated and used for nothing
-// else (the padding border of the sub-planes is never written).
+// buf is the op's phase-plane scratch (see phaseBuf); nothing else may write
+// it, since the padding border of the sub-planes is written only once.
 func im2col[T float](g *geom, x, cols []T, buf *[]T) {
-	ph := newPhases(g)
-	pb := padPlane(buf, g.S*g.S*ph.PS, 1)
+	ph := &g.ph
+	pb := phaseBuf(buf, g.S*g.S*ph.PS)
 	OH, OW := g.OH, g.OW
 	P := OH * OW
 	NP := g.N * P
 	HW := g.H * g.W
 	for n := 0; n < g.N; n++ {
 		for c := 0; c < g.C; c++ {
-			scatterPlane(g, &ph, x[(n*g.C+c)*HW:(n*g.C+c+1)*HW], pb)
+			scatterPlane(g, ph, x[(n*g.C+c)*HW:(n*g.C+c+1)*HW], pb)
 			r := c * g.KH * g.KW
 			for kh := 0; kh < g.KH; kh++ {
 				for kw := 0; kw < g.KW; kw++ {
@@ -179,8 +216,8 @@ func im2col[T float](g *geom, x, cols []T, buf *[]T) {
 // image of im2col: contiguous adds into the sub-planes of each image plane,
 // then one copy of their interior into x.
 func col2im[T float](g *geom, cols, x []T, buf *[]T) {
-	ph := newPhases(g)
-	pb := padPlane(buf, g.S*g.S*ph.PS, 1)
+	ph := &g.ph
+	pb := phaseBuf(buf, g.S*g.S*ph.PS)
 	OH, OW := g.OH, g.OW
 	P := OH * OW
 	NP := g.N * P
@@ -204,19 +241,23 @@ func col2im[T float](g *geom, cols, x []T, buf *[]T) {
 					}
 				}
 			}
-			gatherPlane(g, &ph, pb, x[(n*g.C+c)*HW:(n*g.C+c+1)*HW])
+			gatherPlane(g, ph, pb, x[(n*g.C+c)*HW:(n*g.C+c+1)*HW])
 		}
 	}
 }
 
-// padPlane returns a scratch slice of ph·pw elements, zeroed when (re)allocated.
-func padPlane[T float](pad *[]T, ph, pw int) []T {
-	n := ph * pw
-	if cap(*pad) < n {
-		*pad = make([]T, n)
+// phaseBuf returns the n-element phase-plane scratch. It is zeroed whenever
+// its length changes, so its padding border starts at zero; im2col never
+// writes the border and col2im clears the planes itself.
+func phaseBuf[T float](buf *[]T, n int) []T {
+	if len(*buf) != n {
+		if cap(*buf) < n {
+			*buf = make([]T, n)
+		}
+		*buf = (*buf)[:n]
+		clear(*buf)
 	}
-	*pad = (*pad)[:n]
-	return *pad
+	return *buf
 }
 
 // swapOuter copies src viewed as (A, B, L) into dst viewed as (B, A, L): it

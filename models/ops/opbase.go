@@ -41,6 +41,9 @@ func newBase(name string, outShape tensor.Shape, ins ...tensor.Shape) base {
 
 func (b *base) Arity() int { return len(b.ins) }
 
+// inputShapes is the fixed signature of the op (used by tests).
+func (b *base) inputShapes() []tensor.Shape { return b.ins }
+
 // Type is a → … → a over tensors of the input and output ranks.
 func (b *base) Type() hm.Type {
 	a := hm.TypeVariable('a')
