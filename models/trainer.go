@@ -188,6 +188,8 @@ func (t *Trainer) Run(ctx context.Context) (err error) {
 			loss := scalar(r.net.loss)
 			if math.IsNaN(loss) || math.IsInf(loss, 0) {
 				t.ae.copyWeightsFrom(r.lastGood)
+				r.step, r.samples = r.lastGoodStep, r.lastGoodStep*batch
+				r.finish(&ev) // the history says what the kept weights saw
 				return fmt.Errorf("%w: the loss became %v at step %d (epoch %d); kept the weights from step %d (try a lower learning rate)",
 					ErrDiverged, loss, r.step+1, epoch, r.lastGoodStep)
 			}
@@ -206,6 +208,10 @@ func (t *Trainer) Run(ctx context.Context) (err error) {
 		}
 		ev.Kind, ev.TrainLoss = EventEpoch, epochLoss/float64(perEpoch)
 		if ev.ValLoss, err = r.validate(ctx); err != nil {
+			if ctx.Err() != nil { // stopped during validation
+				ev.Stopped = true
+				return r.finish(&ev)
+			}
 			return err
 		}
 		t.ae.History.Epochs++

@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -159,21 +160,25 @@ func TestTrainingIsDeterministic(t *testing.T) {
 	}
 }
 
-// TestDivergenceKeepsLastGoodWeights feeds an image holding NaN: the run
-// must stop with ErrDiverged and leave finite weights equal to the last
-// snapshot.
+// TestDivergenceKeepsLastGoodWeights poisons the data with NaN after step 5
+// (from the event callback, which runs on the trainer's goroutine): the run
+// must stop with ErrDiverged at step 6 and leave the weights of step 5, as
+// the snapshot holds them, with a history that says 5 steps.
 func TestDivergenceKeepsLastGoodWeights(t *testing.T) {
 	ae := tinyModel(t, TaskReconstruct)
 	data := tinyData(64)
-	for i := range data.Image(63) {
-		data.Image(63)[i] = float32(math.NaN())
-	}
 	var done Event
-	tr, err := NewTrainer(ae, data, nil, TrainOptions{Epochs: 5, Batch: 8, LR: 1e-2, Seed: 1, OnEvent: func(e Event) {
-		if e.Kind == EventDone {
-			done = e
-		}
-	}})
+	tr, err := NewTrainer(ae, data, nil, TrainOptions{Epochs: 5, Batch: 8, LR: 1e-2, Seed: 1, PreviewEvery: time.Nanosecond,
+		OnEvent: func(e Event) {
+			if e.Kind == EventStep && e.Step == 5 {
+				for i := range data.Data {
+					data.Data[i] = float32(math.NaN())
+				}
+			}
+			if e.Kind == EventDone {
+				done = e
+			}
+		}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -181,7 +186,12 @@ func TestDivergenceKeepsLastGoodWeights(t *testing.T) {
 	if !errors.Is(err, ErrDiverged) || done.Err == nil {
 		t.Fatalf("run error %v, done event error %v; want ErrDiverged", err, done.Err)
 	}
-	t.Log(err)
+	if !strings.Contains(err.Error(), "at step 6") || !strings.Contains(err.Error(), "weights from step 5") {
+		t.Errorf("message %q does not name steps 6 and 5", err)
+	}
+	if ae.History.Steps != 5 || ae.History.Samples != 40 {
+		t.Errorf("history after divergence: %+v", ae.History)
+	}
 	snap := tr.Snapshot()
 	for i, p := range ae.params {
 		for j, v := range p.Data().([]float32) {
