@@ -18,7 +18,12 @@ type Autoencoder struct {
 	History History
 
 	mu   sync.Mutex
-	nets map[int]*net // inference graphs by batch size
+	nets map[netKey]*net // inference and decoding graphs
+}
+
+type netKey struct {
+	kind  netKind
+	batch int
 }
 
 // History summarises the training a model has had, for info and reports.
@@ -57,7 +62,7 @@ func NewAutoencoder(cfg Config) (*Autoencoder, error) {
 }
 
 func newAutoencoder(cfg Config, params []*tensor.Dense) *Autoencoder {
-	return &Autoencoder{cfg: cfg, params: params, nets: map[int]*net{}}
+	return &Autoencoder{cfg: cfg, params: params, nets: map[netKey]*net{}}
 }
 
 // fanIn is the number of inputs feeding one output of a dense (in, out) or
@@ -112,38 +117,69 @@ type Output struct {
 
 // Forward runs n images (n × InputSize values, C×H×W each) through the model.
 func (a *Autoencoder) Forward(x []float32, n int) (*Output, error) {
-	size := a.cfg.InputSize()
+	size, k := a.cfg.InputSize(), a.cfg.CodeSize()
 	if n < 0 || len(x) != n*size {
 		return nil, fmt.Errorf("forward: got %d values for %d images of %d values", len(x), n, size)
 	}
+	out := &Output{Recon: make([]float32, n*size), Code: make([]float32, n*k)}
+	err := a.runBatches(inferNet, x, n, size, func(nt *net, start, m int) {
+		sigmoids(out.Recon[start*size:(start+m)*size], nt.logitsVal.Data().([]float32))
+		copy(out.Code[start*k:(start+m)*k], nt.codeVal.Data().([]float32))
+	})
+	if err != nil {
+		return nil, fmt.Errorf("forward: %w", err)
+	}
+	return out, nil
+}
+
+// Decode returns the images (n × InputSize values in [0,1]) that n codes
+// (n × CodeSize values) decode to: what the latent explorer draws.
+func (a *Autoencoder) Decode(codes []float32, n int) ([]float32, error) {
+	size, k := a.cfg.InputSize(), a.cfg.CodeSize()
+	if n < 0 || len(codes) != n*k {
+		return nil, fmt.Errorf("decode: got %d values for %d codes of %d values", len(codes), n, k)
+	}
+	out := make([]float32, n*size)
+	err := a.runBatches(decodeNet, codes, n, k, func(nt *net, start, m int) {
+		sigmoids(out[start*size:(start+m)*size], nt.logitsVal.Data().([]float32))
+	})
+	if err != nil {
+		return nil, fmt.Errorf("decode: %w", err)
+	}
+	return out, nil
+}
+
+// runBatches feeds n inputs of size values each through a cached net of the
+// kind, in batches (the last one padded), and hands each batch's results to
+// read with the first input's index and the batch's real count.
+func (a *Autoencoder) runBatches(kind netKind, x []float32, n, size int, read func(nt *net, start, m int)) error {
+	if n == 0 {
+		return nil
+	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	k := a.cfg.CodeSize()
-	out := &Output{Recon: make([]float32, n*size), Code: make([]float32, n*k)}
-	if n == 0 {
-		return out, nil
-	}
 	batch := min(n, inferenceBatch)
-	nt, err := a.inferenceNet(batch)
-	if err != nil {
-		return nil, err
+	key := netKey{kind, batch}
+	nt, ok := a.nets[key]
+	if !ok {
+		var err error
+		if nt, err = buildNet(a.cfg, a.params, batch, kind); err != nil {
+			return err
+		}
+		a.nets[key] = nt
 	}
 	buf := make([]float32, batch*size)
 	input := tensor.New(tensor.WithShape(nt.input.Shape()...), tensor.WithBacking(buf))
 	for start := 0; start < n; start += batch {
 		m := min(batch, n-start)
 		copy(buf, x[start*size:(start+m)*size])
-		clear(buf[m*size:]) // pad a short last batch
+		clear(buf[m*size:])
 		if err := nt.run(input, nil); err != nil {
-			return nil, fmt.Errorf("forward: %w", err)
+			return err
 		}
-		logits := nt.logitsVal.Data().([]float32)
-		for i, l := range logits[:m*size] {
-			out.Recon[start*size+i] = sigmoid(l)
-		}
-		copy(out.Code[start*k:], nt.codeVal.Data().([]float32)[:m*k])
+		read(nt, start, m)
 	}
-	return out, nil
+	return nil
 }
 
 // Reconstruct returns the model's output for n images.
@@ -164,16 +200,11 @@ func (a *Autoencoder) Encode(x []float32, n int) ([]float32, error) {
 	return out.Code, nil
 }
 
-func (a *Autoencoder) inferenceNet(batch int) (*net, error) {
-	if nt, ok := a.nets[batch]; ok {
-		return nt, nil
+// sigmoids writes sigmoid(logits) into dst (len(dst) values).
+func sigmoids(dst, logits []float32) {
+	for i := range dst {
+		dst[i] = sigmoid(logits[i])
 	}
-	nt, err := buildNet(a.cfg, a.params, batch, false)
-	if err != nil {
-		return nil, err
-	}
-	a.nets[batch] = nt
-	return nt, nil
 }
 
 func sigmoid(x float32) float32 { return float32(1 / (1 + math.Exp(-float64(x)))) }

@@ -123,3 +123,40 @@ func TestLoadRefusesBadFiles(t *testing.T) {
 		t.Error("a missing file loaded")
 	}
 }
+
+// TestDecodeMatchesForward: decoding the codes Forward gives reproduces
+// Forward's reconstructions, for every architecture.
+func TestDecodeMatchesForward(t *testing.T) {
+	cfgs := []Config{
+		{Task: TaskReconstruct, Arch: ArchDense, Width: 6, Height: 5, Channels: 1, Layers: []int{7, 4}, Code: 2, Loss: LossBCE, Seed: 2},
+		{Task: TaskReconstruct, Arch: ArchConv, Width: 8, Height: 8, Channels: 3, Layers: []int{4}, Code: 3, Loss: LossMSE, Seed: 2},
+		{Task: TaskReconstruct, Arch: ArchConv, Width: 8, Height: 4, Channels: 1, Layers: []int{2, 3}, Code: 0, Loss: LossBCE, Seed: 2},
+	}
+	for _, cfg := range cfgs {
+		ae, err := NewAutoencoder(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		const n = 130 // more than one inference batch
+		x := make([]float32, n*cfg.InputSize())
+		for i := range x {
+			x[i] = float32(i%13) / 12
+		}
+		out, err := ae.Forward(x, n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dec, err := ae.Decode(out.Code, n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range dec {
+			if d := dec[i] - out.Recon[i]; d > 1e-6 || d < -1e-6 {
+				t.Fatalf("%s code %d: decoded value %d is %v, forward gave %v", cfg.Arch, cfg.Code, i, dec[i], out.Recon[i])
+			}
+		}
+		if _, err := ae.Decode(out.Code[:5], 2); err == nil {
+			t.Error("decode accepted codes of the wrong size")
+		}
+	}
+}

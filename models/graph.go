@@ -28,10 +28,20 @@ type net struct {
 	logitsVal, codeVal G.Value // read from the graph after each run
 }
 
-// buildNet builds the forward graph for batch images. With train set it adds
-// the loss and its gradients and binds them to the learnables. The dtype of
-// the params (float32 normally, float64 in gradient checks) is the graph's.
-func buildNet(cfg Config, params []*tensor.Dense, batch int, train bool) (*net, error) {
+// netKind says what a net computes.
+type netKind int
+
+const (
+	inferNet  netKind = iota // images → codes and reconstructions
+	trainNet                 // the same plus the loss and its gradients
+	decodeNet                // codes → images
+)
+
+// buildNet builds the graph of one kind for batch images (or codes). A
+// training net adds the loss and its gradients and binds them to the
+// learnables. The dtype of the params (float32 normally, float64 in
+// gradient checks) is the graph's.
+func buildNet(cfg Config, params []*tensor.Dense, batch int, kind netKind) (*net, error) {
 	shapes := cfg.paramShapes()
 	if len(params) != len(shapes) {
 		return nil, fmt.Errorf("have %d weight tensors, the %s architecture needs %d", len(params), cfg.Arch, len(shapes))
@@ -44,20 +54,26 @@ func buildNet(cfg Config, params []*tensor.Dense, batch int, train bool) (*net, 
 		n.learnables = append(n.learnables, node)
 	}
 	var err error
-	switch cfg.Arch {
-	case ArchDense:
-		err = n.buildDense(cfg, dt)
-	case ArchConv:
-		err = n.buildConv(cfg, dt)
-	default:
-		err = fmt.Errorf("unknown arch %q", cfg.Arch)
+	if kind == decodeNet {
+		n.input = G.NewMatrix(g, dt, G.WithShape(batch, cfg.CodeSize()), G.WithName("code"))
+		n.code = n.input
+	} else {
+		if cfg.Arch == ArchDense {
+			n.input = G.NewMatrix(g, dt, G.WithShape(batch, cfg.InputSize()), G.WithName("input"))
+		} else {
+			n.input = G.NewTensor(g, dt, 4, G.WithShape(batch, cfg.Channels, cfg.Height, cfg.Width), G.WithName("input"))
+		}
+		n.code, err = n.encoder(cfg)
+	}
+	if err == nil {
+		n.logits, err = n.decoder(cfg)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("building the %s graph: %w", cfg.Arch, err)
 	}
 	G.Read(n.logits, &n.logitsVal)
 	G.Read(n.code, &n.codeVal)
-	if !train {
+	if kind != trainNet {
 		n.vm = G.NewTapeMachine(g)
 		return n, nil
 	}
@@ -89,73 +105,77 @@ func (n *net) up(x *G.Node, i int, act ops.Activation) (*G.Node, error) {
 	return ops.ConvTranspose2d(x, n.learnables[i], n.learnables[i+1], 2, 1, 1, act)
 }
 
-func (n *net) buildDense(cfg Config, dt tensor.Dtype) (err error) {
-	n.input = G.NewMatrix(n.g, dt, G.WithShape(n.batch, cfg.InputSize()), G.WithName("input"))
-	h := n.input
-	layers := len(cfg.encoderDims()) - 1
-	for l := 0; l < 2*layers; l++ {
-		act := ops.ActReLU
-		switch l {
-		case layers - 1:
-			act = codeActivation(cfg)
-		case 2*layers - 1:
-			act = ops.ActNone // logits
-		}
-		if h, err = n.linear(h, 2*l, act); err != nil {
-			return err
-		}
-		if l == layers-1 {
-			n.code = h
-		}
+// decoderStart is the index of the decoder's first weight node.
+func (c Config) decoderStart() int {
+	if c.Arch == ArchConv && c.Code == 0 {
+		return 2 * len(c.Layers)
 	}
-	n.logits = h
-	return nil
+	return 2*len(c.Layers) + 2 // one more layer: the code
 }
 
-func (n *net) buildConv(cfg Config, dt tensor.Dtype) (err error) {
-	n.input = G.NewTensor(n.g, dt, 4, G.WithShape(n.batch, cfg.Channels, cfg.Height, cfg.Width), G.WithName("input"))
-	h := n.input
-	depth := len(cfg.Layers)
-	p := 0 // index of the next weight node
-	for l := 0; l < depth; l++ {
-		if h, err = n.down(h, p); err != nil {
-			return err
+// encoder maps n.input to the code: dense layers with ReLU, or stride-2
+// convolutions then (unless Code is 0) a dense code layer.
+func (n *net) encoder(cfg Config) (h *G.Node, err error) {
+	h = n.input
+	if cfg.Arch == ArchDense {
+		for l := 0; l <= len(cfg.Layers); l++ {
+			act := ops.ActReLU
+			if l == len(cfg.Layers) {
+				act = codeActivation(cfg)
+			}
+			if h, err = n.linear(h, 2*l, act); err != nil {
+				return nil, err
+			}
+		}
+		return h, nil
+	}
+	for l := range cfg.Layers {
+		if h, err = n.down(h, 2*l); err != nil {
+			return nil, err
+		}
+	}
+	if h, err = G.Reshape(h, tensor.Shape{n.batch, cfg.convFlat()}); err != nil || cfg.Code == 0 {
+		return h, err // fully convolutional: the code is the feature map
+	}
+	return n.linear(h, 2*len(cfg.Layers), codeActivation(cfg))
+}
+
+// decoder maps n.code to logits, mirroring the encoder.
+func (n *net) decoder(cfg Config) (h *G.Node, err error) {
+	h, p := n.code, cfg.decoderStart()
+	if cfg.Arch == ArchDense {
+		for l := 0; l <= len(cfg.Layers); l++ {
+			act := ops.ActReLU
+			if l == len(cfg.Layers) {
+				act = ops.ActNone // logits
+			}
+			if h, err = n.linear(h, p+2*l, act); err != nil {
+				return nil, err
+			}
+		}
+		return h, nil
+	}
+	if cfg.Code > 0 {
+		if h, err = n.linear(h, p, ops.ActReLU); err != nil {
+			return nil, err
 		}
 		p += 2
 	}
 	gh, gw := cfg.convGrid()
-	if cfg.Code == 0 { // fully convolutional: the code is the feature map
-		if n.code, err = G.Reshape(h, tensor.Shape{n.batch, cfg.convFlat()}); err != nil {
-			return err
-		}
-	} else {
-		if h, err = G.Reshape(h, tensor.Shape{n.batch, cfg.convFlat()}); err != nil {
-			return err
-		}
-		if n.code, err = n.linear(h, p, codeActivation(cfg)); err != nil {
-			return err
-		}
-		p += 2
-		if h, err = n.linear(n.code, p, ops.ActReLU); err != nil {
-			return err
-		}
-		p += 2
-		if h, err = G.Reshape(h, tensor.Shape{n.batch, cfg.Layers[depth-1], gh, gw}); err != nil {
-			return err
-		}
+	depth := len(cfg.Layers)
+	if h, err = G.Reshape(h, tensor.Shape{n.batch, cfg.Layers[depth-1], gh, gw}); err != nil {
+		return nil, err
 	}
 	for l := 0; l < depth; l++ {
 		act := ops.ActReLU
 		if l == depth-1 {
 			act = ops.ActNone // logits
 		}
-		if h, err = n.up(h, p, act); err != nil {
-			return err
+		if h, err = n.up(h, p+2*l, act); err != nil {
+			return nil, err
 		}
-		p += 2
 	}
-	n.logits, err = G.Reshape(h, tensor.Shape{n.batch, cfg.InputSize()})
-	return err
+	return G.Reshape(h, tensor.Shape{n.batch, cfg.InputSize()})
 }
 
 // codeActivation is the configured activation of the code layer.

@@ -45,7 +45,7 @@ func TestGradientsMatchFiniteDifferences(t *testing.T) {
 			}
 			params := float64Params(ae)
 			const batch = 2
-			nt, err := buildNet(cfg, params, batch, true)
+			nt, err := buildNet(cfg, params, batch, trainNet)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -112,7 +112,7 @@ func TestLossMatchesGraph(t *testing.T) {
 		for i := range x {
 			x[i] = rng.Float32()
 		}
-		nt, err := buildNet(cfg, ae.params, batch, true)
+		nt, err := buildNet(cfg, ae.params, batch, trainNet)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -224,7 +224,7 @@ func (t *Trainer) Run(ctx context.Context) (err error) {
 
 func (r *run) setup() error {
 	batch := min(r.opt.Batch, r.train.Len())
-	nt, err := buildNet(r.ae.cfg, r.ae.params, batch, true)
+	nt, err := buildNet(r.ae.cfg, r.ae.params, batch, trainNet)
 	if err != nil {
 		return err
 	}
