@@ -102,13 +102,15 @@ func newDataPanel(s *Studio) *dataPanel {
 	showList.Importance = widget.LowImportance
 	d.skipped = container.NewHBox(d.skippedText, showList)
 	d.skipped.Hide()
+	browse := widget.NewButtonWithIcon("Browse all…", theme.ViewFullScreenIcon(), d.browse)
+	browse.Importance = widget.LowImportance
 	other := container.NewHBox(
 		widget.NewButtonWithIcon("Sample", theme.GridIcon(), s.LoadSample),
 		widget.NewButtonWithIcon("Folder…", theme.FolderOpenIcon(), d.chooseFolder),
 	)
 	d.loaded = container.NewVBox(
 		container.NewBorder(nil, nil, nil, other, d.name),
-		d.info, d.classes, d.thumbs, d.skipped)
+		d.info, d.classes, d.thumbs, container.NewHBox(browse, d.skipped))
 
 	d.loadErr = widget.NewLabel("")
 	d.loadErr.Wrapping = fyne.TextWrapWord
@@ -167,6 +169,18 @@ func (d *dataPanel) chooseFolder() {
 	}, d.s.win)
 	dlg.Resize(d.s.win.Canvas().Size().Subtract(fyne.NewSquareSize(80)))
 	dlg.Show()
+}
+
+// browse opens every image of the dataset in a window of its own.
+func (d *dataPanel) browse() {
+	ds := d.s.ds
+	if ds == nil {
+		return
+	}
+	w := fyne.CurrentApp().NewWindow("Images · " + d.name.Text)
+	w.SetContent(NewDatasetBrowser(ds))
+	w.Resize(fyne.NewSize(900, 650))
+	w.Show()
 }
 
 func (d *dataPanel) showSkipped() {
