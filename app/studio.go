@@ -31,7 +31,7 @@ func runStudio(args []string) error {
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon()))
 	w := a.NewWindow("Latent Studio")
 	studio := ui.NewStudio(w, fyne.Do)
-	w.Resize(fyne.NewSize(1280, 800))
+	ui.RememberWindowSize(w, fyne.NewSize(1280, 800))
 	switch {
 	case fs.NArg() == 1:
 		studio.LoadPath(fs.Arg(0))

@@ -41,6 +41,7 @@ func thumbIndices(n, k int) []int {
 type dataPanel struct {
 	s *Studio
 
+	recent   *recentList     // folders loaded before, on the empty view
 	box      *fyne.Container // holds one of the three views
 	empty    fyne.CanvasObject
 	loading  fyne.CanvasObject
@@ -74,12 +75,13 @@ func newDataPanel(s *Studio) *dataPanel {
 	border.StrokeColor = theme.Color(theme.ColorNamePlaceHolder)
 	border.StrokeWidth = 2
 	border.CornerRadius = 2 * theme.InputRadiusSize()
-	d.empty = container.NewStack(border, container.NewPadded(container.NewVBox(
+	d.recent = newRecentList(s.LoadPath)
+	d.empty = container.NewVBox(container.NewStack(border, container.NewPadded(container.NewVBox(
 		container.NewCenter(container.NewGridWrap(fyne.NewSquareSize(48), icon)),
 		hint,
 		sub,
 		container.NewCenter(container.NewHBox(sample, folder)),
-	)))
+	))), d.recent.box)
 
 	// While loading.
 	d.loadText = widget.NewLabel("")
@@ -296,7 +298,11 @@ func (s *Studio) HandleDrop(_ fyne.Position, uris []fyne.URI) {
 func (s *Studio) LoadPath(path string) {
 	name := filepath.Base(filepath.Clean(path))
 	s.startLoad(name, func() { s.LoadPath(path) }, func(ctx context.Context, opt imageops.Options) (*imageops.Dataset, error) {
-		return imageops.Load(ctx, path, opt)
+		ds, err := imageops.Load(ctx, path, opt)
+		if err == nil {
+			rememberFolder(path)
+		}
+		return ds, err
 	})
 }
 
@@ -398,6 +404,7 @@ func (s *Studio) finishLoad(job *loadJob, again func(), res loaded) {
 		if s.ds != nil {
 			back = d.loaded
 		}
+		d.recent.refresh()
 		d.show(back)
 		msg := fmt.Sprintf("Could not load %s: %v", job.name, res.err)
 		if errors.Is(res.err, context.Canceled) {
