@@ -22,7 +22,7 @@ type trainFlags struct {
 	task, arch, data, out, loss, noise, layers, size, test, report string
 	codeAct                                                        string
 	code, epochs, batch                                            int
-	lr, val, maxMinutes                                            float64
+	lr, val, maxMinutes, checkpointMinutes                         float64
 	seed                                                           int64
 	gray                                                           bool
 }
@@ -47,6 +47,7 @@ func (f *trainFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.test, "test", "", "optional test data, reported as test_loss")
 	fs.StringVar(&f.report, "report", "", "write the final figures to this JSON file")
 	fs.Float64Var(&f.maxMinutes, "max-minutes", 0, "stop training after this many minutes (0: no limit)")
+	fs.Float64Var(&f.checkpointMinutes, "checkpoint-minutes", 0, "also save --out at every epoch end and at least this often while training (0: only at the end)")
 }
 
 func cmdTrain(args []string) error {
@@ -246,9 +247,15 @@ func train(ctx context.Context, f trainFlags, data *imageops.Dataset) (*models.A
 
 	bar := newProgress(os.Stderr, "training")
 	var last models.Event
+	checkpoint := ""
+	if f.checkpointMinutes > 0 {
+		checkpoint = f.out
+	}
 	tr, err := models.NewTrainer(ae, trainSet, valSet, models.TrainOptions{
-		Epochs: f.epochs, Batch: f.batch, LR: f.lr, Seed: f.seed,
-		MaxDuration: time.Duration(f.maxMinutes * float64(time.Minute)),
+		CheckpointPath: checkpoint,
+		Epochs:         f.epochs, Batch: f.batch, LR: f.lr, Seed: f.seed,
+		MaxDuration:     time.Duration(f.maxMinutes * float64(time.Minute)),
+		CheckpointEvery: time.Duration(f.checkpointMinutes * float64(time.Minute)),
 		OnEvent: func(e models.Event) {
 			switch e.Kind {
 			case models.EventStep:
@@ -256,6 +263,10 @@ func train(ctx context.Context, f trainFlags, data *imageops.Dataset) (*models.A
 			case models.EventEpoch:
 				bar.println(fmt.Sprintf("epoch %d/%d: train loss %.4f, validation loss %.4f, %.0f samples/s",
 					e.Epoch, e.Epochs, e.TrainLoss, e.ValLoss, e.SamplesPerSecond))
+			case models.EventCheckpoint:
+				if e.Err != nil {
+					bar.println("checkpoint not saved: " + e.Err.Error())
+				}
 			case models.EventDone:
 				last = e
 			}

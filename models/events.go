@@ -15,6 +15,8 @@ const (
 	// EventPaused and EventResumed report the pause state changing.
 	EventPaused
 	EventResumed
+	// EventCheckpoint reports a checkpoint saved (Err: why it could not be).
+	EventCheckpoint
 	// EventDone is the last event of a run; Err says why it ended early, if it did.
 	EventDone
 )
@@ -36,7 +38,7 @@ type Event struct {
 	Remaining        time.Duration
 
 	Preview *Preview // EventPreview only
-	Err     error    // EventDone only: nil when the run finished or was stopped
+	Err     error    // EventDone: nil when the run finished or was stopped; EventCheckpoint: the save error
 	Stopped bool     // EventDone only: the run was stopped before its last epoch
 }
 

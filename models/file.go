@@ -94,6 +94,9 @@ func writeFileAtomic(path string, data []byte) error {
 	tmp := f.Name()
 	defer os.Remove(tmp) // a no-op once renamed
 	if _, err = f.Write(data); err == nil {
+		err = f.Chmod(0o644) // CreateTemp makes 0600; a model is no secret
+	}
+	if err == nil {
 		err = f.Sync()
 	}
 	if cerr := f.Close(); err == nil {

@@ -53,6 +53,9 @@ func TestSaveLoadGivesIdenticalOutputs(t *testing.T) {
 				t.Fatalf("%s: code %d differs after reload", arch, i)
 			}
 		}
+		if st, err := os.Stat(path); err != nil || st.Mode().Perm() != 0o644 {
+			t.Errorf("saved model mode %v, %v; want 0644", st.Mode(), err)
+		}
 		// No temporary files are left beside the model.
 		entries, _ := os.ReadDir(filepath.Dir(path))
 		if len(entries) != 1 {

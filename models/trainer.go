@@ -27,6 +27,12 @@ type TrainOptions struct {
 	PreviewEvery time.Duration // how often to publish a preview (default 1 s)
 	MaxDuration  time.Duration // stop after this long (0: no limit)
 
+	// CheckpointPath, when set, receives the model (saved atomically) at
+	// every epoch end and at least every CheckpointEvery (default 5 min),
+	// so a crash or a power cut loses little.
+	CheckpointPath  string
+	CheckpointEvery time.Duration
+
 	// OnEvent receives the run's events on the trainer's goroutine. It
 	// must return quickly: buffer and hand off, don't draw.
 	OnEvent func(Event)
@@ -82,6 +88,9 @@ func NewTrainer(ae *Autoencoder, train, val *imageops.Dataset, opt TrainOptions)
 	if opt.OnEvent == nil {
 		opt.OnEvent = func(Event) {}
 	}
+	if opt.CheckpointEvery <= 0 {
+		opt.CheckpointEvery = 5 * time.Minute
+	}
 	t := &Trainer{ae: ae, train: train, val: val, opt: opt}
 	t.snapshot.Store(ae.Clone())
 	return t, nil
@@ -130,10 +139,11 @@ type run struct {
 	input, target *tensor.Dense
 	inBuf, tgBuf  []float32
 
-	preview      *previewBatch
-	lastPreview  time.Time
-	lastGood     *Autoencoder
-	lastGoodStep int
+	preview        *previewBatch
+	lastPreview    time.Time
+	lastCheckpoint time.Time
+	lastGood       *Autoencoder
+	lastGoodStep   int
 
 	start       time.Time
 	pausedFor   time.Duration
@@ -204,6 +214,9 @@ func (t *Trainer) Run(ctx context.Context) (err error) {
 			t.opt.OnEvent(ev)
 			if time.Since(r.lastPreview) >= t.opt.PreviewEvery {
 				r.publish(&ev)
+				if time.Since(r.lastCheckpoint) >= t.opt.CheckpointEvery {
+					r.checkpoint(ev)
+				}
 			}
 		}
 		ev.Kind, ev.TrainLoss = EventEpoch, epochLoss/float64(perEpoch)
@@ -218,6 +231,7 @@ func (t *Trainer) Run(ctx context.Context) (err error) {
 		r.timing(&ev)
 		t.opt.OnEvent(ev)
 		r.publish(&ev)
+		r.checkpoint(ev)
 	}
 	return r.finish(&ev)
 }
@@ -349,6 +363,28 @@ func (r *run) publish(ev *Event) {
 	e := *ev
 	e.Kind, e.Preview = EventPreview, p
 	r.opt.OnEvent(e)
+}
+
+// checkpoint saves the last published snapshot (good weights: its loss was
+// finite) with the history so far, and reports it as an EventCheckpoint.
+func (r *run) checkpoint(ev Event) {
+	if r.opt.CheckpointPath == "" {
+		return
+	}
+	r.lastCheckpoint = time.Now()
+	snap := r.lastGood.Clone()
+	snap.History = r.ae.History
+	snap.History.Steps += r.lastGoodStep
+	snap.History.Samples += r.lastGoodStep * r.net.batch
+	snap.History.Seconds += r.activeTime().Seconds()
+	if !math.IsNaN(ev.TrainLoss) {
+		snap.History.TrainLoss = ev.TrainLoss
+	}
+	if !math.IsNaN(ev.ValLoss) {
+		snap.History.ValLoss = ev.ValLoss
+	}
+	ev.Kind, ev.Err = EventCheckpoint, snap.Save(r.opt.CheckpointPath)
+	r.opt.OnEvent(ev)
 }
 
 // validate is the mean loss over the validation set, NaN without one.

@@ -271,3 +271,54 @@ func TestTrainerRefusesMismatchedData(t *testing.T) {
 		t.Fatal("trainer accepted 5x4 images for a 4x4 model")
 	}
 }
+
+// TestCheckpoints: with a checkpoint path the trainer saves a loadable
+// model at each epoch end; the last one holds the final weights.
+func TestCheckpoints(t *testing.T) {
+	ae := tinyModel(t, TaskReconstruct)
+	path := filepath.Join(t.TempDir(), "ckpt.lsm")
+	var saved int
+	tr, err := NewTrainer(ae, tinyData(64), tinyData(8), TrainOptions{Epochs: 3, Batch: 8, LR: 1e-2, Seed: 1, CheckpointPath: path,
+		OnEvent: func(e Event) {
+			if e.Kind == EventCheckpoint {
+				if e.Err != nil {
+					t.Errorf("checkpoint: %v", e.Err)
+				}
+				saved++
+			}
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tr.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if saved != 3 {
+		t.Fatalf("%d checkpoints for 3 epochs", saved)
+	}
+	back, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back.History.Epochs != 3 || back.History.Steps != 24 {
+		t.Errorf("checkpoint history %+v", back.History)
+	}
+	for i, p := range ae.params {
+		for j, v := range p.Data().([]float32) {
+			if back.params[i].Data().([]float32)[j] != v {
+				t.Fatalf("checkpoint weight %d/%d differs from the trained model", i, j)
+			}
+		}
+	}
+	// Bad path: the run goes on and says why the checkpoint failed.
+	var failed error
+	tr2, _ := NewTrainer(ae, tinyData(64), nil, TrainOptions{Epochs: 1, Batch: 8, LR: 1e-2, CheckpointPath: filepath.Join(t.TempDir(), "no", "such", "dir", "m.lsm"),
+		OnEvent: func(e Event) {
+			if e.Kind == EventCheckpoint {
+				failed = e.Err
+			}
+		}})
+	if err := tr2.Run(context.Background()); err != nil || failed == nil {
+		t.Fatalf("run error %v, checkpoint error %v", err, failed)
+	}
+}
