@@ -59,7 +59,8 @@ type Studio struct {
 	dsLo, dsHi float32
 	loading    *loadJob
 	run        *trainRun
-	trainer    *models.Trainer // the last trainer, for saving
+	trainer    *models.Trainer     // the last trainer, for saving
+	opened     *models.Autoencoder // the last model opened from a file
 	paused     bool
 	lastVal    float64
 	bar        fyne.CanvasObject // the status bar
@@ -157,7 +158,8 @@ func (s *Studio) layout() fyne.CanvasObject {
 		s.modelInfo,
 		s.problem,
 	)
-	buttons := container.NewHBox(s.trainBtn, s.pauseBtn, s.stopBtn, layout.NewSpacer(), s.saveBtn)
+	open := widget.NewButtonWithIcon("Open model…", theme.FolderOpenIcon(), s.chooseModel)
+	buttons := container.NewHBox(s.trainBtn, s.pauseBtn, s.stopBtn, layout.NewSpacer(), open, s.saveBtn)
 	left := container.NewVBox(
 		section("Data", s.data.view()),
 		section("Model", modelBox),

@@ -1,0 +1,69 @@
+package ui
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/widget"
+
+	"latentstudio/models"
+)
+
+// chooseModel lets the user pick a .lsm file and opens it.
+func (s *Studio) chooseModel() {
+	dlg := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
+		if err != nil {
+			dialog.ShowError(err, s.win)
+			return
+		}
+		if rc == nil {
+			return // cancelled
+		}
+		path := rc.URI().Path()
+		_ = rc.Close()
+		s.OpenModel(path)
+	}, s.win)
+	dlg.SetFilter(storage.NewExtensionFileFilter([]string{models.FileExt}))
+	dlg.Resize(s.win.Canvas().Size().Subtract(fyne.NewSquareSize(80)))
+	dlg.Show()
+}
+
+// OpenModel loads a model file in the background, validating it, and shows
+// what it holds; it becomes the studio's current model.
+func (s *Studio) OpenModel(path string) {
+	s.setStatus("Opening "+filepath.Base(path)+"…", widget.MediumImportance)
+	go func() {
+		ae, err := models.Load(path)
+		s.post(func() {
+			if err != nil {
+				s.setStatus("Could not open the model: "+err.Error(), widget.DangerImportance)
+				return
+			}
+			s.opened = ae
+			s.setStatus("Opened "+filepath.Base(path)+": "+modelSummary(ae, "; "), widget.SuccessImportance)
+			dialog.ShowInformation(filepath.Base(path), modelSummary(ae, "\n"), s.win)
+		})
+	}()
+}
+
+// Opened is the model last opened from a file, nil before one is.
+func (s *Studio) Opened() *models.Autoencoder { return s.opened }
+
+// modelSummary says what a model file holds, its lines joined by sep.
+func modelSummary(ae *models.Autoencoder, sep string) string {
+	c, h := ae.Config(), ae.History
+	lines := []string{
+		fmt.Sprintf("%s %s autoencoder, encoder %v → code %d, decoder mirrored", c.Task, c.Arch, c.Layers, c.CodeSize()),
+		fmt.Sprintf("input %d×%d×%d, loss %s, %s parameters", c.Width, c.Height, c.Channels, c.Loss, formatInt(ae.ParamCount())),
+		fmt.Sprintf("trained %s (%s steps), train loss %.4f, validation loss %.4f",
+			plural(h.Epochs, "epoch", "epochs"), formatInt(h.Steps), h.TrainLoss, h.ValLoss),
+	}
+	if h.Data != "" {
+		lines = append(lines, "on "+h.Data)
+	}
+	return strings.Join(lines, sep)
+}
