@@ -348,7 +348,7 @@ func (s *Studio) startLoad(name string, again func(), load func(context.Context,
 	s.data.loadBar.SetValue(0)
 	s.data.show(s.data.loading)
 	s.setStatus("Loading "+name+"…", widget.MediumImportance)
-	s.validate()
+	s.settingsChanged()
 
 	go func() {
 		t := time.NewTicker(tick)
@@ -417,7 +417,7 @@ func (s *Studio) finishLoad(job *loadJob, again func(), res loaded) {
 		d.loadErr.Show()
 		s.relayout()
 		s.setStatus(msg, widget.DangerImportance)
-		s.validate()
+		s.settingsChanged()
 		return
 	}
 	s.ds, s.dsLo, s.dsHi = res.ds, res.lo, res.hi
@@ -428,5 +428,5 @@ func (s *Studio) finishLoad(job *loadJob, again func(), res loaded) {
 		msg += " " + plural(n, "file was", "files were") + " skipped."
 	}
 	s.setStatus(msg+" Set up the model and press Train.", widget.MediumImportance)
-	s.validate()
+	s.settingsChanged()
 }

@@ -49,7 +49,7 @@ type diagramRenderer struct {
 	labels []*canvas.Text
 }
 
-const diagramMinHeight = 86
+const diagramMinHeight = 64
 
 func (r *diagramRenderer) MinSize() fyne.Size { return fyne.NewSize(200, diagramMinHeight) }
 

@@ -61,6 +61,8 @@ type Studio struct {
 	run        *trainRun
 	trainer    *models.Trainer     // the last trainer, for saving
 	opened     *models.Autoencoder // the last model opened from a file
+	diagram    *LayerDiagram       // the planned model, drawn
+	memory     *widget.Label       // its memory estimate
 	paused     bool
 	lastVal    float64
 	bar        fyne.CanvasObject // the status bar
@@ -96,10 +98,12 @@ func NewStudio(w fyne.Window, post func(func())) *Studio {
 	s.stopBtn.Disable()
 	s.saveBtn.Disable()
 
-	s.form = newForm(s.validate)
+	s.diagram = NewLayerDiagram()
+	s.memory = newMemoryLabel()
+	s.form = newForm(s.settingsChanged)
 	s.data = newDataPanel(s)
 	s.content = s.layout()
-	s.validate()
+	s.settingsChanged()
 
 	w.SetContent(s.content)
 	w.SetOnDropped(s.HandleDrop)
@@ -164,6 +168,8 @@ func (s *Studio) layout() fyne.CanvasObject {
 		section("Data", s.data.view()),
 		section("Model", modelBox),
 		buttons,
+		s.diagram,
+		s.memory,
 	)
 	s.left = container.NewVScroll(container.NewPadded(left))
 
