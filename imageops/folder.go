@@ -153,6 +153,9 @@ func (l *folderLoader) decodeAll(ctx context.Context, paths []string, dst []floa
 					return
 				}
 				errs[i] = err
+				if err == nil && l.opt.OnDecoded != nil {
+					l.opt.OnDecoded(dst[i*size : (i+1)*size])
+				}
 				prog.add(1)
 			}
 		}()

@@ -27,6 +27,12 @@ type Options struct {
 	// last call reports the final count.
 	Progress func(done, total int)
 
+	// OnDecoded, when set, is called for each image of a folder as soon as
+	// it is decoded, from the decoding goroutines (several at once, in no
+	// particular order), so a viewer can show images before the load ends.
+	// values (C×H×W) are valid only during the call.
+	OnDecoded func(values []float32)
+
 	// MaxPixels refuses images whose declared width*height is larger, before
 	// any pixel is decoded. 0 means DefaultMaxPixels.
 	MaxPixels int

@@ -1,11 +1,14 @@
 package imageops
 
 import (
+	"context"
+	"fmt"
 	"image"
 	"image/color"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -34,5 +37,32 @@ func TestLoadImage(t *testing.T) {
 	os.WriteFile(bad, []byte("not a jpeg"), 0o644)
 	if _, err := LoadImage(bad, 10, 10, true); err == nil || !strings.Contains(err.Error(), "bad.jpg") {
 		t.Fatalf("text as JPEG: %v", err)
+	}
+}
+
+// TestOnDecodedSeesImagesDuringTheLoad: the hook gets every decoded image
+// of a folder (not the skipped ones) before Load returns.
+func TestOnDecodedSeesImagesDuringTheLoad(t *testing.T) {
+	dir := t.TempDir()
+	for i := 0; i < 40; i++ {
+		img := image.NewGray(image.Rect(0, 0, 8, 8))
+		img.Pix[0] = uint8(i)
+		if err := SavePNG(filepath.Join(dir, fmt.Sprintf("%02d.png", i)), img); err != nil {
+			t.Fatal(err)
+		}
+	}
+	os.WriteFile(filepath.Join(dir, "bad.png"), []byte("nope"), 0o644)
+	var mu sync.Mutex
+	seen := map[float32]bool{}
+	d, err := Load(context.Background(), dir, Options{Gray: true, Workers: 4, OnDecoded: func(v []float32) {
+		mu.Lock()
+		seen[v[0]] = true
+		mu.Unlock()
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(seen) != 40 || d.Len() != 40 || !seen[float32(39)/255] {
+		t.Fatalf("hook saw %d distinct images, dataset has %d", len(seen), d.Len())
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"image/color"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -52,6 +53,7 @@ type dataPanel struct {
 
 	name, info, classes *widget.Label
 	thumbs              *fyne.Container
+	earlyThumbs         *fyne.Container // the first images decoded, while loading
 	skipped             *fyne.Container
 	skippedText         *widget.Label
 	reload              *widget.Button
@@ -88,7 +90,8 @@ func newDataPanel(s *Studio) *dataPanel {
 	d.loadText.Truncation = fyne.TextTruncateEllipsis
 	d.loadBar = widget.NewProgressBar()
 	cancel := widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), s.cancelLoad)
-	d.loading = container.NewVBox(d.loadText, container.NewBorder(nil, nil, nil, cancel, d.loadBar))
+	d.earlyThumbs = container.NewGridWithColumns(thumbCount / 2)
+	d.loading = container.NewVBox(d.loadText, container.NewBorder(nil, nil, nil, cancel, d.loadBar), d.earlyThumbs)
 
 	// Loaded: name with buttons to load something else, facts, thumbnails.
 	d.name = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -224,16 +227,7 @@ func (d *dataPanel) setDataset(name string, ds *imageops.Dataset, thumbs []image
 	d.classes.SetText(classSummary(ds.Classes, counts))
 	d.classes.Hidden = d.classes.Text == ""
 
-	objs := make([]fyne.CanvasObject, len(thumbs))
-	for i, t := range thumbs {
-		img := canvas.NewImageFromImage(t)
-		img.ScaleMode = canvas.ImageScalePixels
-		img.FillMode = canvas.ImageFillContain
-		img.SetMinSize(fyne.NewSquareSize(26))
-		objs[i] = img
-	}
-	d.thumbs.Objects = objs
-	d.thumbs.Refresh()
+	d.setThumbs(d.thumbs, thumbs)
 
 	if n := len(ds.Skipped); n > 0 {
 		d.skippedText.SetText(plural(n, "file skipped", "files skipped"))
@@ -243,6 +237,20 @@ func (d *dataPanel) setDataset(name string, ds *imageops.Dataset, thumbs []image
 	}
 	d.reload.Show()
 	d.show(d.loaded)
+}
+
+// setThumbs shows images as small pixel-scaled thumbnails in grid.
+func (d *dataPanel) setThumbs(grid *fyne.Container, thumbs []image.Image) {
+	objs := make([]fyne.CanvasObject, len(thumbs))
+	for i, t := range thumbs {
+		img := canvas.NewImageFromImage(t)
+		img.ScaleMode = canvas.ImageScalePixels
+		img.FillMode = canvas.ImageFillContain
+		img.SetMinSize(fyne.NewSquareSize(26))
+		objs[i] = img
+	}
+	grid.Objects = objs
+	grid.Refresh()
 }
 
 // classSummary lists "name: count" for the first classes.
@@ -268,6 +276,24 @@ type loadJob struct {
 	cancel      context.CancelFunc
 	done, total atomic.Int64
 	finished    chan struct{}
+
+	mu    sync.Mutex
+	early []image.Image // the first images decoded, shown while loading
+}
+
+// addEarly keeps the first thumbCount images decoded (any goroutine).
+func (j *loadJob) addEarly(values []float32, w, h, c int) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if len(j.early) < thumbCount {
+		j.early = append(j.early, imageops.ToImage(values, w, h, c))
+	}
+}
+
+func (j *loadJob) earlyImages() []image.Image {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.early[:len(j.early):len(j.early)]
 }
 
 // loaded is what a load hands back to the UI goroutine.
@@ -343,6 +369,14 @@ func (s *Studio) startLoad(name string, again func(), load func(context.Context,
 		job.done.Store(int64(done))
 		job.total.Store(int64(total))
 	}
+	channels := 3
+	if opt.Gray {
+		channels = 1
+	}
+	if opt.Width > 0 { // at the source's own size the shape is known only at the end
+		opt.OnDecoded = func(v []float32) { job.addEarly(v, opt.Width, opt.Height, channels) }
+	}
+	s.data.setThumbs(s.data.earlyThumbs, nil)
 	s.data.loadErr.Hide()
 	s.data.loadText.SetText("Loading " + name + "…")
 	s.data.loadBar.SetValue(0)
@@ -359,7 +393,11 @@ func (s *Studio) startLoad(name string, again func(), load func(context.Context,
 				return
 			case <-t.C:
 				done, total := job.done.Load(), job.total.Load()
+				early := job.earlyImages()
 				s.post(func() {
+					if s.loading == job && len(early) > len(s.data.earlyThumbs.Objects) {
+						s.data.setThumbs(s.data.earlyThumbs, early)
+					}
 					if s.loading == job && total > 0 {
 						s.data.loadBar.SetValue(float64(done) / float64(total))
 						s.data.loadText.SetText(fmt.Sprintf("Loading %s… %s of %s files", name, formatInt(int(done)), formatInt(int(total))))

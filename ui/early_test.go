@@ -1,0 +1,59 @@
+package ui
+
+import (
+	"context"
+	"os"
+	"testing"
+	"time"
+
+	"latentstudio/imageops"
+)
+
+// TestFirstImagesShowWhileLoading: images the loader reports as decoded
+// appear in the loading view before the load has finished.
+func TestFirstImagesShowWhileLoading(t *testing.T) {
+	s, w, p := newTestStudio(t)
+	release := make(chan struct{})
+	s.startLoad("slow folder", nil, func(ctx context.Context, opt imageops.Options) (*imageops.Dataset, error) {
+		ds := sampleDigits(t)
+		for i := 0; i < 5; i++ {
+			opt.OnDecoded(ds.Image(i))
+		}
+		select { // a long load: the test decides when it ends
+		case <-release:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		return ds, nil
+	})
+	p.until(t, "the first thumbnails", 5*time.Second, func() bool { return len(s.data.earlyThumbs.Objects) == 5 })
+	if !s.Busy() || visibleImages(s.data.earlyThumbs) != 5 {
+		t.Fatalf("busy %v, %d thumbnails visible while loading", s.Busy(), visibleImages(s.data.earlyThumbs))
+	}
+	capture(t, w, "studio-loading.png")
+	close(release)
+	p.until(t, "the load to finish", 10*time.Second, func() bool { return !s.Busy() })
+	if s.Dataset() == nil {
+		t.Fatal("no dataset after the load")
+	}
+}
+
+// TestBigFolderFirstThumbnails measures, on a real folder named by
+// LATENTSTUDIO_BIG_FOLDER (e.g. 60,000 MNIST PNGs), how long the first
+// thumbnails take to appear and how long the whole load takes.
+func TestBigFolderFirstThumbnails(t *testing.T) {
+	dir := os.Getenv("LATENTSTUDIO_BIG_FOLDER")
+	if dir == "" {
+		t.Skip("set LATENTSTUDIO_BIG_FOLDER to a large image folder")
+	}
+	s, _, p := newTestStudio(t)
+	start := time.Now()
+	s.LoadPath(dir)
+	p.until(t, "the first thumbnails", 30*time.Second, func() bool { return len(s.data.earlyThumbs.Objects) > 0 })
+	first := time.Since(start)
+	p.until(t, "the load to finish", 5*time.Minute, func() bool { return !s.Busy() })
+	t.Logf("%s images: first thumbnails after %v, loaded after %v", formatInt(s.Dataset().Len()), first, time.Since(start))
+	if first > 2*time.Second {
+		t.Errorf("first thumbnails took %v", first)
+	}
+}
