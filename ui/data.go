@@ -308,27 +308,45 @@ type loaded struct {
 // HandleDrop loads the first dropped folder or file. The app registers it
 // with Window.SetOnDropped (NewStudio does).
 func (s *Studio) HandleDrop(_ fyne.Position, uris []fyne.URI) {
-	if len(uris) == 0 {
-		return
+	var paths []string
+	for _, u := range uris {
+		if u.Scheme() != "file" {
+			s.setStatus(fmt.Sprintf("Cannot load %s: only local files and folders can be dropped", u.String()), widget.DangerImportance)
+			return
+		}
+		paths = append(paths, u.Path())
 	}
-	u := uris[0]
-	if u.Scheme() != "file" {
-		s.setStatus(fmt.Sprintf("Cannot load %s: only local files and folders can be dropped", u.String()), widget.DangerImportance)
-		return
+	if len(paths) > 0 {
+		s.LoadPaths(paths...)
 	}
-	s.LoadPath(u.Path())
 }
 
 // LoadPath loads a folder of images (subfolders are classes), an IDX file
 // or a folder holding IDX files, in the background.
-func (s *Studio) LoadPath(path string) {
-	name := filepath.Base(filepath.Clean(path))
-	s.startLoad(name, func() { s.LoadPath(path) }, func(ctx context.Context, opt imageops.Options) (*imageops.Dataset, error) {
-		ds, err := imageops.Load(ctx, path, opt)
-		if err == nil {
+func (s *Studio) LoadPath(path string) { s.LoadPaths(path) }
+
+// LoadPaths loads several folders or IDX files as one dataset (classes of
+// the same name merge), in the background.
+func (s *Studio) LoadPaths(paths ...string) {
+	names := make([]string, len(paths))
+	for i, p := range paths {
+		names[i] = filepath.Base(filepath.Clean(p))
+	}
+	name := strings.Join(names, " + ")
+	s.startLoad(name, func() { s.LoadPaths(paths...) }, func(ctx context.Context, opt imageops.Options) (*imageops.Dataset, error) {
+		var parts []*imageops.Dataset
+		for _, path := range paths {
+			ds, err := imageops.Load(ctx, path, opt)
+			if err != nil {
+				return nil, err
+			}
 			rememberFolder(path)
+			parts = append(parts, ds)
 		}
-		return ds, err
+		if len(parts) == 1 {
+			return parts[0], nil
+		}
+		return imageops.Merge(parts...)
 	})
 }
 

@@ -6,6 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/storage"
+
 	"latentstudio/imageops"
 )
 
@@ -55,5 +58,22 @@ func TestBigFolderFirstThumbnails(t *testing.T) {
 	t.Logf("%s images: first thumbnails after %v, loaded after %v", formatInt(s.Dataset().Len()), first, time.Since(start))
 	if first > 2*time.Second {
 		t.Errorf("first thumbnails took %v", first)
+	}
+}
+
+// TestDropSeveralFolders: two folders dropped together load as one dataset
+// whose classes are the union.
+func TestDropSeveralFolders(t *testing.T) {
+	s, w, p := newTestStudio(t)
+	a := writeDigitFolder(t, 10, map[int]string{1: "one"})
+	b := writeDigitFolder(t, 10, map[int]string{7: "seven"})
+	s.HandleDrop(fyne.NewPos(10, 10), []fyne.URI{storage.NewFileURI(a), storage.NewFileURI(b)})
+	p.until(t, "both folders to load", 30*time.Second, func() bool { return !s.Busy() })
+	ds := s.Dataset()
+	if ds == nil || ds.Len() != 20 || len(ds.Classes) != 2 || len(ds.Skipped) != 4 {
+		t.Fatalf("dataset %v; status %q", ds, s.Status())
+	}
+	if !containsText(visibleTexts(w.Content()), "digits + digits") {
+		t.Errorf("the data panel does not name both folders: %v", visibleTexts(w.Content()))
 	}
 }
