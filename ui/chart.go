@@ -4,10 +4,14 @@ import (
 	"image"
 	"image/color"
 	"math"
+	"sort"
 	"strconv"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -27,6 +31,11 @@ type Point struct{ X, Y float64 }
 // min/max span per pixel column, so thousands of points cost no more than
 // a few hundred; tick labels and the legend are canvas.Text on top.
 //
+// The y axis can be logarithmic (SetLogY), the train curve can be smoothed
+// with an exponential moving average (SetSmoothing; the raw curve is then
+// drawn faint behind it), and hovering the plot shows the values at the
+// nearest step next to a vertical guide line.
+//
 // Like every widget it must be used on the UI goroutine only.
 type LossChart struct {
 	widget.BaseWidget
@@ -35,7 +44,22 @@ type LossChart struct {
 	XLabel string
 
 	train, val []Point
+	logY       bool
+	smoothing  float64
+
+	// hover state: the mouse position in widget coordinates, and the plot
+	// geometry of the last layout (to turn positions into steps).
+	hovering bool
+	mouse    fyne.Position
+	plotPos  fyne.Position
+	plotSize fyne.Size
+	r        *chartRenderer // to move the read-out without redrawing the curve
 }
+
+var _ desktop.Hoverable = (*LossChart)(nil)
+
+// maxSmoothing is the largest smoothing weight SetSmoothing accepts.
+const maxSmoothing = 0.99
 
 // NewLossChart returns an empty chart.
 func NewLossChart() *LossChart {
@@ -64,6 +88,157 @@ func (c *LossChart) AddPoints(series string, pts []Point) {
 	c.Refresh()
 }
 
+// SetLogY switches the y axis between linear and logarithmic (decades
+// evenly spaced). Values <= 0 cannot be shown on a log axis and are left out.
+func (c *LossChart) SetLogY(on bool) {
+	if c.logY == on {
+		return
+	}
+	c.logY = on
+	c.Refresh()
+}
+
+// LogY reports whether the y axis is logarithmic.
+func (c *LossChart) LogY() bool { return c.logY }
+
+// SetSmoothing sets the weight w of the exponential moving average drawn
+// for the train series: s[0] = y[0], s[i] = w*s[i-1] + (1-w)*y[i]. 0 turns
+// smoothing off; w is clamped to 0..0.99.
+func (c *LossChart) SetSmoothing(w float64) {
+	if !(w > 0) { // also NaN
+		w = 0
+	}
+	w = math.Min(w, maxSmoothing)
+	if c.smoothing == w {
+		return
+	}
+	c.smoothing = w
+	c.Refresh()
+}
+
+// Smoothing is the smoothing weight in use (0 = off).
+func (c *LossChart) Smoothing() float64 { return c.smoothing }
+
+// SmoothedTrain returns the train series as drawn: smoothed when smoothing
+// is on, else the raw points.
+func (c *LossChart) SmoothedTrain() []Point { return ema(c.train, c.smoothing) }
+
+// ema returns the exponential moving average of pts with weight w.
+func ema(pts []Point, w float64) []Point {
+	if w <= 0 || len(pts) == 0 {
+		return pts
+	}
+	out := make([]Point, len(pts))
+	s := pts[0].Y
+	for i, p := range pts {
+		if i > 0 {
+			s = w*s + (1-w)*p.Y
+		}
+		out[i] = Point{p.X, s}
+	}
+	return out
+}
+
+// MouseIn implements desktop.Hoverable.
+func (c *LossChart) MouseIn(e *desktop.MouseEvent) { c.MouseMoved(e) }
+
+// MouseMoved implements desktop.Hoverable: the read-out follows the mouse.
+func (c *LossChart) MouseMoved(e *desktop.MouseEvent) {
+	c.hovering, c.mouse = true, e.Position
+	c.refreshHover()
+}
+
+// MouseOut implements desktop.Hoverable: the read-out disappears.
+func (c *LossChart) MouseOut() {
+	if !c.hovering {
+		return
+	}
+	c.hovering = false
+	c.refreshHover()
+}
+
+// refreshHover moves the read-out only: the curve is not redrawn.
+func (c *LossChart) refreshHover() {
+	if c.r == nil {
+		c.Refresh()
+		return
+	}
+	c.r.layoutHover()
+	for _, o := range []fyne.CanvasObject{c.r.guide, c.r.hoverDot, c.r.hoverBg, c.r.hoverText} {
+		o.Refresh()
+	}
+}
+
+// hoverInfo is what the read-out shows.
+type hoverInfo struct {
+	ok     bool
+	train  Point // the train point nearest the mouse
+	smooth float64
+	val    Point // the latest validation point at or before train.X
+	hasVal bool
+	text   string
+}
+
+// HoverText is the read-out shown while the mouse is over the plot, such
+// as "step 120 · train 0.0812 · val 0.0790", or "" when none is shown.
+func (c *LossChart) HoverText() string { return c.hover().text }
+
+// hover finds the train point nearest the mouse's x.
+func (c *LossChart) hover() hoverInfo {
+	var h hoverInfo
+	if !c.hovering || len(c.train) == 0 || c.plotSize.Width <= 0 {
+		return h
+	}
+	m := c.mouse
+	if m.X < c.plotPos.X-4 || m.X > c.plotPos.X+c.plotSize.Width+4 ||
+		m.Y < c.plotPos.Y || m.Y > c.plotPos.Y+c.plotSize.Height {
+		return h
+	}
+	xa, _, ok := c.axes()
+	if !ok {
+		return h
+	}
+	f := float64((m.X - c.plotPos.X) / c.plotSize.Width)
+	x := xa.Min + f*(xa.Max-xa.Min)
+	i := nearest(c.train, x)
+	h.ok, h.train = true, c.train[i]
+	h.smooth = h.train.Y
+	if c.smoothing > 0 {
+		h.smooth = ema(c.train[:i+1], c.smoothing)[i].Y
+	}
+	// Validation points are sorted by step: take the last one not after it.
+	if j := sort.Search(len(c.val), func(j int) bool { return c.val[j].X > h.train.X }); j > 0 {
+		h.val, h.hasVal = c.val[j-1], true
+	}
+	h.text = "step " + formatInt(int(math.Round(h.train.X))) + " · train " + formatLoss(h.train.Y)
+	if c.smoothing > 0 {
+		h.text += " (smoothed " + formatLoss(h.smooth) + ")"
+	}
+	if h.hasVal {
+		h.text += " · val " + formatLoss(h.val.Y)
+	} else {
+		h.text += " · val —"
+	}
+	return h
+}
+
+// nearest returns the index of the point of pts (sorted by x, not empty)
+// whose x is closest to x.
+func nearest(pts []Point, x float64) int {
+	i := sort.Search(len(pts), func(i int) bool { return pts[i].X >= x })
+	if i == len(pts) {
+		return i - 1
+	}
+	if i > 0 && x-pts[i-1].X <= pts[i].X-x {
+		return i - 1
+	}
+	return i
+}
+
+func (c *LossChart) axes() (x, y Axis, ok bool) {
+	return chartAxes(c.train, c.val, c.logY)
+}
+
 // Reset removes every point.
 func (c *LossChart) Reset() {
 	c.train, c.val = nil, nil
@@ -90,7 +265,7 @@ func (c *LossChart) Last(series string) (Point, bool) {
 // Ranges returns the axis ranges the chart currently shows (after rounding
 // to tick marks) and false when there is nothing to plot.
 func (c *LossChart) Ranges() (x, y Axis, ok bool) {
-	return chartAxes(c.train, c.val)
+	return c.axes()
 }
 
 func (c *LossChart) series(name string) *[]Point {
@@ -106,6 +281,7 @@ func (c *LossChart) series(name string) *[]Point {
 // CreateRenderer implements fyne.Widget.
 func (c *LossChart) CreateRenderer() fyne.WidgetRenderer {
 	r := &chartRenderer{chart: c}
+	c.r = r
 	r.raster = canvas.NewRaster(r.draw)
 	r.title = canvas.NewText("Loss", color.Black)
 	r.title.TextStyle.Bold = true
@@ -116,37 +292,56 @@ func (c *LossChart) CreateRenderer() fyne.WidgetRenderer {
 	r.trainName = canvas.NewText("train", color.Black)
 	r.valKey = canvas.NewCircle(color.Black)
 	r.valName = canvas.NewText("validation", color.Black)
+	r.guide = canvas.NewRectangle(color.Black)
+	r.hoverDot = canvas.NewCircle(color.Black)
+	r.hoverBg = canvas.NewRectangle(color.Black)
+	r.hoverText = canvas.NewText("", color.Black)
 	r.Refresh()
 	return r
 }
 
-// Axis is a chart axis: its range and evenly spaced tick values.
+// Axis is a chart axis: its range and tick values, evenly spaced on a
+// linear axis and at 1, 2 and 5 times powers of ten on a log axis.
 type Axis struct {
 	Min, Max float64
 	Ticks    []float64
+	Log      bool // logarithmic: Min and Max are > 0
 }
 
-// pos maps v to [0,1] along the axis.
+// pos maps v to [0,1] along the axis. On a log axis values <= 0 map below 0.
 func (a Axis) pos(v float64) float64 {
 	if a.Max == a.Min {
 		return 0.5
+	}
+	if a.Log {
+		if v <= 0 {
+			return -1
+		}
+		return (math.Log10(v) - math.Log10(a.Min)) / (math.Log10(a.Max) - math.Log10(a.Min))
 	}
 	return (v - a.Min) / (a.Max - a.Min)
 }
 
 // chartAxes computes the x axis (0 .. last step) and the y axis (loss range
-// widened to nice tick values) for the two series.
-func chartAxes(train, val []Point) (x, y Axis, ok bool) {
+// widened to nice tick values, or to whole decades when logY) for the two
+// series.
+func chartAxes(train, val []Point, logY bool) (x, y Axis, ok bool) {
 	xmax, ylo, yhi := math.Inf(-1), math.Inf(1), math.Inf(-1)
 	for _, s := range [][]Point{train, val} {
 		for _, p := range s {
 			xmax = math.Max(xmax, p.X)
+			if logY && p.Y <= 0 {
+				continue
+			}
 			ylo = math.Min(ylo, p.Y)
 			yhi = math.Max(yhi, p.Y)
 		}
 	}
 	if math.IsInf(xmax, -1) {
 		return Axis{}, Axis{}, false
+	}
+	if logY && math.IsInf(yhi, -1) {
+		ylo, yhi = 0.1, 1 // nothing positive to show
 	}
 	xmin := math.Min(0, xmax)
 	for _, s := range [][]Point{train, val} {
@@ -158,8 +353,47 @@ func chartAxes(train, val []Point) (x, y Axis, ok bool) {
 		xmax = xmin + 1
 	}
 	x = niceAxis(xmin, xmax, 6, false)
-	y = niceAxis(ylo, yhi, 5, true)
+	if logY {
+		y = logAxis(ylo, yhi)
+	} else {
+		y = niceAxis(ylo, yhi, 5, true)
+	}
 	return x, y, true
+}
+
+// logAxis returns a log axis from the decade at or below lo to the decade
+// at or above hi (lo, hi > 0), with a tick at every decade, and at 2 and 5
+// times each decade when the axis spans at most two decades.
+func logAxis(lo, hi float64) Axis {
+	k0 := math.Floor(math.Log10(lo) + 1e-9)
+	k1 := math.Ceil(math.Log10(hi) - 1e-9)
+	if k1 <= k0 {
+		k1 = k0 + 1
+	}
+	a := Axis{Min: math.Pow(10, k0), Max: math.Pow(10, k1), Log: true}
+	every := max(1, int(math.Ceil((k1-k0)/6))) // at most about 6 decade ticks
+	for k := k0; k <= k1; k++ {
+		d := math.Pow(10, k)
+		if int(k-k0)%every == 0 {
+			a.Ticks = append(a.Ticks, d)
+		}
+		if k1-k0 <= 2 && k < k1 {
+			a.Ticks = append(a.Ticks, 2*d, 5*d)
+		}
+	}
+	return a
+}
+
+// formatLogTick prints a log-axis tick: "0.01", "0.5", "1", "20", "10k".
+func formatLogTick(v float64) string {
+	if v >= 10000 {
+		return trimFloat(v/1000, 0) + "k"
+	}
+	dec := 0
+	if v < 1 {
+		dec = int(math.Ceil(-math.Log10(v) - 1e-9))
+	}
+	return trimFloat(v, dec)
 }
 
 // niceAxis returns an axis covering lo..hi with about n ticks at 1, 2 or 5
@@ -262,7 +496,14 @@ type chartRenderer struct {
 	plotSize                   fyne.Size
 	fg, grid, trainCol, valCol color.Color
 	plotBg                     color.Color
+	faintCol                   color.Color
 	buf                        *image.NRGBA
+
+	// hover read-out
+	guide, hoverBg *canvas.Rectangle
+	hoverDot       *canvas.Circle
+	hoverText      *canvas.Text
+	hov            hoverInfo
 }
 
 func (r *chartRenderer) Destroy() {}
@@ -286,9 +527,18 @@ func (r *chartRenderer) Refresh() {
 	small := th.Size(theme.SizeNameCaptionText)
 	text := th.Size(theme.SizeNameText)
 
-	r.x, r.y, r.ok = chartAxes(r.chart.train, r.chart.val)
+	tc := color.NRGBAModel.Convert(r.trainCol).(color.NRGBA)
+	tc.A = uint8(uint16(tc.A) * 3 / 10)
+	r.faintCol = tc
+
+	r.x, r.y, r.ok = r.chart.axes()
 	r.xLabels = relabel(r.xLabels, r.x.Ticks, r.ok, small, fyne.TextAlignCenter)
 	r.yLabels = relabel(r.yLabels, r.y.Ticks, r.ok, small, fyne.TextAlignTrailing)
+	if r.y.Log {
+		for i, v := range r.y.Ticks {
+			r.yLabels[i].Text = formatLogTick(v)
+		}
+	}
 	for _, t := range append(append([]*canvas.Text{}, r.xLabels...), r.yLabels...) {
 		t.Color = r.fg
 	}
@@ -300,6 +550,13 @@ func (r *chartRenderer) Refresh() {
 	r.trainName.Color, r.trainName.TextSize = r.fg, small
 	r.valName.Color, r.valName.TextSize = r.fg, small
 	r.empty.Hidden = r.ok
+	r.guide.FillColor = th.Color(theme.ColorNamePlaceHolder, v)
+	r.hoverDot.FillColor = r.trainCol
+	r.hoverDot.StrokeColor, r.hoverDot.StrokeWidth = th.Color(theme.ColorNameBackground, v), 1
+	r.hoverBg.FillColor = th.Color(theme.ColorNameOverlayBackground, v)
+	r.hoverBg.StrokeColor, r.hoverBg.StrokeWidth = r.grid, 1
+	r.hoverBg.CornerRadius = th.Size(theme.SizeNameInputRadius)
+	r.hoverText.Color, r.hoverText.TextSize = r.fg, small
 
 	r.objects = []fyne.CanvasObject{r.raster, r.title, r.empty, r.xTitle, r.trainKey, r.trainName, r.valKey, r.valName}
 	for _, t := range r.xLabels {
@@ -308,6 +565,7 @@ func (r *chartRenderer) Refresh() {
 	for _, t := range r.yLabels {
 		r.objects = append(r.objects, t)
 	}
+	r.objects = append(r.objects, r.guide, r.hoverDot, r.hoverBg, r.hoverText)
 	for _, o := range r.objects {
 		o.Refresh()
 	}
@@ -395,6 +653,8 @@ func (r *chartRenderer) Layout(size fyne.Size) {
 	r.plotSize = fyne.NewSize(max(right-left, 1), max(bottom-top, 1))
 	r.raster.Move(r.plotPos)
 	r.raster.Resize(r.plotSize)
+	r.chart.plotPos, r.chart.plotSize = r.plotPos, r.plotSize
+	r.layoutHover()
 
 	r.empty.Move(fyne.NewPos(left, top+r.plotSize.Height/2-r.empty.MinSize().Height/2))
 	r.empty.Resize(fyne.NewSize(r.plotSize.Width, r.empty.MinSize().Height))
@@ -421,6 +681,49 @@ func (r *chartRenderer) Layout(size fyne.Size) {
 	}
 }
 
+// layoutHover places the guide line, the marker and the read-out at the
+// train point nearest the mouse, or hides them.
+func (r *chartRenderer) layoutHover() {
+	r.hov = r.chart.hover()
+	h := r.hov
+	hide := !h.ok || !r.ok
+	for _, o := range []fyne.CanvasObject{r.guide, r.hoverDot, r.hoverBg, r.hoverText} {
+		o.Hide()
+	}
+	if hide {
+		return
+	}
+	pad := r.chart.Theme().Size(theme.SizeNamePadding)
+	gx := r.plotPos.X + float32(r.x.pos(h.train.X))*r.plotSize.Width
+	r.guide.Move(fyne.NewPos(gx, r.plotPos.Y))
+	r.guide.Resize(fyne.NewSize(1, r.plotSize.Height))
+	r.guide.Show()
+	if yp := r.y.pos(h.smooth); yp >= 0 && yp <= 1 {
+		gy := r.plotPos.Y + float32(1-yp)*r.plotSize.Height
+		d := float32(7)
+		r.hoverDot.Move(fyne.NewPos(gx-d/2, gy-d/2))
+		r.hoverDot.Resize(fyne.NewSquareSize(d))
+		r.hoverDot.Show()
+	}
+	r.hoverText.Text = h.text
+	r.hoverText.Refresh()
+	ts := r.hoverText.MinSize()
+	bw, bh := ts.Width+2*pad, ts.Height+pad
+	// Beside the guide line, on the side with more room, at the top.
+	bx := gx + pad
+	if bx+bw > r.plotPos.X+r.plotSize.Width {
+		bx = gx - pad - bw
+	}
+	bx = max(bx, r.plotPos.X)
+	by := r.plotPos.Y + pad
+	r.hoverBg.Move(fyne.NewPos(bx, by))
+	r.hoverBg.Resize(fyne.NewSize(bw, bh))
+	r.hoverText.Move(fyne.NewPos(bx+pad, by+pad/2))
+	r.hoverText.Resize(ts)
+	r.hoverBg.Show()
+	r.hoverText.Show()
+}
+
 // draw renders the plot area: background, grid, the train curve decimated
 // per pixel column and the validation polyline with markers.
 func (r *chartRenderer) draw(w, h int) image.Image {
@@ -436,7 +739,7 @@ func (r *chartRenderer) draw(w, h int) image.Image {
 	lw := max(1, int(math.Round(1.5*scale)))
 
 	px := func(x float64) float64 { return r.x.pos(x) * float64(w-1) }
-	py := func(y float64) float64 { return (1 - r.y.pos(y)) * float64(h-1) }
+	py := func(y float64) float64 { return (1 - math.Max(r.y.pos(y), -0.05)) * float64(h-1) }
 
 	for _, t := range r.y.Ticks {
 		y := int(math.Round(py(t)))
@@ -447,19 +750,12 @@ func (r *chartRenderer) draw(w, h int) image.Image {
 		fill(img, image.Rect(x, 0, x+max(1, int(scale)), h), r.grid)
 	}
 
-	// Train: one vertical span per column, joined to the previous column.
-	cols := decimate(r.chart.train, r.x.Min, r.x.Max, w)
-	prev := -1
-	for i, c := range cols {
-		if !c.ok {
-			continue
-		}
-		if prev >= 0 {
-			line(img, float64(prev), py(cols[prev].last), float64(i), py(c.first), lw, r.trainCol)
-		}
-		top, bot := int(math.Round(py(c.max))), int(math.Round(py(c.min)))
-		fill(img, image.Rect(i-lw/2, top-lw/2, i-lw/2+lw, bot-lw/2+lw), r.trainCol)
-		prev = i
+	// Train: the raw curve faint behind the smoothed one when smoothing.
+	if r.chart.smoothing > 0 {
+		r.drawCurve(img, r.chart.train, lw, r.faintCol, px, py)
+		r.drawCurve(img, ema(r.chart.train, r.chart.smoothing), lw, r.trainCol, px, py)
+	} else {
+		r.drawCurve(img, r.chart.train, lw, r.trainCol, px, py)
 	}
 
 	// Validation: a polyline with round markers.
@@ -472,6 +768,35 @@ func (r *chartRenderer) draw(w, h int) image.Image {
 		disc(img, px(p.X), py(p.Y), rad, r.valCol)
 	}
 	return img
+}
+
+// drawCurve draws a dense series as one vertical span per pixel column,
+// joined to the previous column.
+func (r *chartRenderer) drawCurve(img *image.NRGBA, pts []Point, lw int, col color.Color, px, py func(float64) float64) {
+	w := img.Rect.Dx()
+	if r.y.Log {
+		// Points <= 0 have no place on a log axis.
+		kept := make([]Point, 0, len(pts))
+		for _, p := range pts {
+			if p.Y > 0 {
+				kept = append(kept, p)
+			}
+		}
+		pts = kept
+	}
+	cols := decimate(pts, r.x.Min, r.x.Max, w)
+	prev := -1
+	for i, c := range cols {
+		if !c.ok {
+			continue
+		}
+		if prev >= 0 {
+			line(img, float64(prev), py(cols[prev].last), float64(i), py(c.first), lw, col)
+		}
+		top, bot := int(math.Round(py(c.max))), int(math.Round(py(c.min)))
+		fill(img, image.Rect(i-lw/2, top-lw/2, i-lw/2+lw, bot-lw/2+lw), col)
+		prev = i
+	}
 }
 
 func fill(img *image.NRGBA, rect image.Rectangle, c color.Color) {
@@ -514,4 +839,33 @@ func disc(img *image.NRGBA, cx, cy, rad float64, c color.Color) {
 			}
 		}
 	}
+}
+
+// NewChartControls returns a row of controls for c: a "Log scale" check
+// and a "Smoothing" slider (0 .. 0.99), to put under the chart.
+func NewChartControls(c *LossChart) fyne.CanvasObject {
+	logY := widget.NewCheck("Log scale", c.SetLogY)
+	logY.SetChecked(c.LogY())
+	value := widget.NewLabel("")
+	value.SizeName = theme.SizeNameCaptionText
+	show := func(w float64) {
+		if w == 0 {
+			value.SetText("off")
+		} else {
+			value.SetText(strconv.FormatFloat(w, 'f', 2, 64))
+		}
+	}
+	smooth := widget.NewSlider(0, maxSmoothing)
+	smooth.Step = 0.01
+	smooth.Value = c.Smoothing()
+	show(c.Smoothing())
+	smooth.OnChanged = func(w float64) {
+		c.SetSmoothing(w)
+		show(c.Smoothing())
+	}
+	label := widget.NewLabel("Smoothing")
+	label.SizeName = theme.SizeNameCaptionText
+	sliderBox := container.NewGridWrap(fyne.NewSize(140, smooth.MinSize().Height), smooth)
+	valueBox := container.NewGridWrap(fyne.NewSize(44, value.MinSize().Height), value)
+	return container.NewHBox(logY, layout.NewSpacer(), label, sliderBox, valueBox)
 }

@@ -1,10 +1,14 @@
 package ui
 
 import (
+	"image"
+	"image/color"
 	"math"
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 )
@@ -165,5 +169,167 @@ func TestLossChartDraws(t *testing.T) {
 	}
 	if containsText(texts, "appear here") {
 		t.Error("placeholder still shown with data")
+	}
+}
+
+func TestLossChartLogScale(t *testing.T) {
+	test.NewTempApp(t)
+	c := NewLossChart()
+	w := test.NewTempWindow(t, c)
+	w.Resize(fyne.NewSize(500, 400))
+	// Losses from 5 down to 0.02: the log axis spans 0.01..10.
+	for i := 0; i <= 100; i++ {
+		c.Add(SeriesTrain, float64(i), 5*math.Pow(0.004, float64(i)/100))
+	}
+	c.Add(SeriesTrain, 101, 0) // no place on a log axis: left out
+	c.SetLogY(true)
+	_, y, ok := c.Ranges()
+	if !ok || !y.Log || math.Abs(y.Min-0.01) > 1e-12 || math.Abs(y.Max-10) > 1e-9 {
+		t.Fatalf("log axis = %+v, want 0.01..10", y)
+	}
+	// Decades are evenly spaced: each takes a third of the height.
+	for _, v := range []float64{0.01, 0.1, 1, 10} {
+		want := (math.Log10(v) + 2) / 3
+		if got := y.pos(v); math.Abs(got-want) > 1e-9 {
+			t.Errorf("pos(%v) = %v, want %v", v, got, want)
+		}
+	}
+	// The decade labels are drawn at evenly spaced heights.
+	r := test.WidgetRenderer(c).(*chartRenderer)
+	at := map[string]float32{}
+	for _, l := range r.yLabels {
+		at[l.Text] = l.Position().Y + l.Size().Height/2
+	}
+	for _, s := range []string{"0.01", "0.1", "1", "10"} {
+		if _, ok := at[s]; !ok {
+			t.Fatalf("y labels %v lack %q", at, s)
+		}
+	}
+	d1, d2, d3 := at["0.01"]-at["0.1"], at["0.1"]-at["1"], at["1"]-at["10"]
+	if d1 <= 0 || math.Abs(float64(d1-d2)) > 0.5 || math.Abs(float64(d2-d3)) > 0.5 {
+		t.Errorf("decade label spacing %v, %v, %v; want equal", d1, d2, d3)
+	}
+	// 0.5 sits at log10(5) of the way from 0.1 to 1.
+	if p := y.pos(0.5); math.Abs(p-(1+math.Log10(5))/3) > 1e-9 {
+		t.Errorf("pos(0.5) = %v", p)
+	}
+	if got := formatLogTick(0.001); got != "0.001" {
+		t.Errorf("formatLogTick(0.001) = %q", got)
+	}
+	// Narrow ranges get 2 and 5 ticks between the decades.
+	a := logAxis(0.03, 0.4)
+	want := []float64{0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1}
+	if len(a.Ticks) != len(want) {
+		t.Fatalf("ticks of 0.03..0.4 = %v, want %v", a.Ticks, want)
+	}
+	for i := range want {
+		if math.Abs(a.Ticks[i]-want[i]) > 1e-12 {
+			t.Errorf("tick %d = %v, want %v", i, a.Ticks[i], want[i])
+		}
+	}
+	img := w.Canvas().Capture()
+	if n := countColor(img, c.Theme().Color(theme.ColorNamePrimary, fyne.CurrentApp().Settings().ThemeVariant())); n < 200 {
+		t.Errorf("only %d train pixels on the log chart", n)
+	}
+	c.SetLogY(false)
+	if _, y, _ := c.Ranges(); y.Log || y.Min != 0 {
+		t.Errorf("linear axis again = %+v", y)
+	}
+}
+
+func TestLossChartSmoothing(t *testing.T) {
+	test.NewTempApp(t)
+	c := NewLossChart()
+	w := test.NewTempWindow(t, c)
+	w.Resize(fyne.NewSize(500, 300))
+	ys := []float64{1, 0.5, 0.8, 0.2, 0.4, 0.1, 0.3, 0.05}
+	for i, y := range ys {
+		c.Add(SeriesTrain, float64(i+1), y)
+	}
+	if got := c.SmoothedTrain(); len(got) != len(ys) || got[3].Y != ys[3] {
+		t.Errorf("without smoothing the series is drawn raw: %v", got)
+	}
+	c.SetSmoothing(0.6)
+	s := ys[0]
+	got := c.SmoothedTrain()
+	for i, y := range ys {
+		if i > 0 {
+			s = 0.6*s + 0.4*y
+		}
+		if math.Abs(got[i].Y-s) > 1e-12 || got[i].X != float64(i+1) {
+			t.Errorf("smoothed point %d = %v, want (%d, %v)", i, got[i], i+1, s)
+		}
+	}
+	if c.Len(SeriesTrain) != len(ys) {
+		t.Error("smoothing changed the stored series")
+	}
+	// The smoothed curve is drawn in the train colour, the raw one faint.
+	th := c.Theme()
+	v := fyne.CurrentApp().Settings().ThemeVariant()
+	r := test.WidgetRenderer(c).(*chartRenderer)
+	img := r.draw(400, 200).(*image.NRGBA)
+	trainCol := color.NRGBAModel.Convert(th.Color(theme.ColorNamePrimary, v)).(color.NRGBA)
+	last := got[len(got)-1]
+	x := int(math.Round(r.x.pos(last.X) * 399))
+	y := int(math.Round((1 - r.y.pos(last.Y)) * 199))
+	if p := img.NRGBAAt(x, y); p != trainCol {
+		t.Errorf("pixel at the last smoothed point (%d,%d) = %v, want %v", x, y, p, trainCol)
+	}
+	yr := int(math.Round((1 - r.y.pos(ys[len(ys)-1])) * 199))
+	if p := img.NRGBAAt(x, yr); p.A == 0 || p.A >= trainCol.A || p.R != trainCol.R {
+		t.Errorf("pixel at the last raw point (%d,%d) = %v, want faint %v", x, yr, p, trainCol)
+	}
+	c.SetSmoothing(5)
+	if c.Smoothing() != 0.99 {
+		t.Errorf("smoothing 5 clamped to %v, want 0.99", c.Smoothing())
+	}
+	c.SetSmoothing(-1)
+	if c.Smoothing() != 0 {
+		t.Errorf("smoothing -1 clamped to %v, want 0", c.Smoothing())
+	}
+}
+
+func TestLossChartHover(t *testing.T) {
+	test.NewTempApp(t)
+	c := NewLossChart()
+	w := test.NewTempWindow(t, c)
+	w.Resize(fyne.NewSize(600, 300))
+	for i := 1; i <= 100; i++ {
+		c.Add(SeriesTrain, float64(i), 1/float64(i))
+	}
+	c.AddPoints(SeriesVal, []Point{{50, 0.03}, {100, 0.012}})
+	if c.HoverText() != "" {
+		t.Error("a read-out is shown before the mouse comes in")
+	}
+	x, _, _ := c.Ranges()
+	at := func(step float64) *desktop.MouseEvent {
+		px := c.plotPos.X + float32(x.pos(step))*c.plotSize.Width
+		return &desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: fyne.NewPos(px, c.plotPos.Y+c.plotSize.Height/2)}}
+	}
+	c.MouseIn(at(40))
+	if got, want := c.HoverText(), "step 40 · train 0.025 · val —"; got != want {
+		t.Errorf("hover at step 40 = %q, want %q", got, want)
+	}
+	e := at(75.2) // between steps: the nearest is 75
+	c.MouseMoved(e)
+	if got, want := c.HoverText(), "step 75 · train 0.01333 · val 0.03"; got != want {
+		t.Errorf("hover at step 75 = %q, want %q", got, want)
+	}
+	if !containsText(visibleTexts(c), "step 75 · train") {
+		t.Error("the read-out is not drawn")
+	}
+	r := test.WidgetRenderer(c).(*chartRenderer)
+	if !r.guide.Visible() || math.Abs(float64(r.guide.Position().X-e.Position.X)) > float64(0.01*c.plotSize.Width) {
+		t.Errorf("guide line at x=%v (visible %v), want near %v", r.guide.Position().X, r.guide.Visible(), e.Position.X)
+	}
+	c.SetSmoothing(0.5)
+	c.MouseMoved(at(100))
+	if got := c.HoverText(); !strings.HasPrefix(got, "step 100 · train 0.01 (smoothed ") || !strings.HasSuffix(got, " · val 0.012") {
+		t.Errorf("hover with smoothing = %q", got)
+	}
+	shot(t, w, "chart-hover.png")
+	c.MouseOut()
+	if c.HoverText() != "" || r.guide.Visible() || containsText(visibleTexts(c), "step 100") {
+		t.Error("the read-out stays after the mouse left")
 	}
 }

@@ -159,7 +159,11 @@ func (f *Form) plan(ds *imageops.Dataset, lo, hi float32) (plan, error) {
 	if err != nil {
 		return p, err
 	}
-	code, err := parseInt("Code size", f.Code.Text, 1, models.MaxWidth)
+	minCode := 1
+	if f.Arch.Selected == models.ArchConv {
+		minCode = 0 // no dense code layer: the last feature map is the code
+	}
+	code, err := parseInt("Code size", f.Code.Text, minCode, models.MaxWidth)
 	if err != nil {
 		return p, err
 	}

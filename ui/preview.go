@@ -22,6 +22,12 @@ import (
 // is wide the rows are laid out in several side-by-side groups so the
 // images are as large as possible.
 //
+// The grid keeps a history of the previews of a run (AddPreview; at most
+// maxPreviewHistory, thinned evenly when there are more) and a slider under
+// the images scrubs back through them, all rows at once. While previews
+// arrive the grid follows the newest one, unless the slider has been moved
+// back: it then stays on the chosen step until moved to the end again.
+//
 // Use it on the UI goroutine only.
 type PreviewGrid struct {
 	widget.BaseWidget
@@ -29,17 +35,149 @@ type PreviewGrid struct {
 	step    int
 	headers []string
 	images  [][]image.Image // [column][row]
+
+	history  []*models.Preview // oldest first
+	ordinals []int             // of each history entry: its place in the run's previews
+	seen     int               // previews added since the history was reset
+	stride   int               // the history keeps every stride-th preview
+	shown    int               // index into history of the preview shown
+	follow   bool              // show each new preview as it arrives
+	slider   *widget.Slider    // scrubs through history
+	at       *widget.Label     // "step N" beside the slider
 }
+
+// maxPreviewHistory bounds the previews a grid keeps.
+const maxPreviewHistory = 200
 
 // NewPreviewGrid returns an empty grid.
 func NewPreviewGrid() *PreviewGrid {
-	g := &PreviewGrid{}
+	g := &PreviewGrid{follow: true}
 	g.ExtendBaseWidget(g)
+	g.slider = widget.NewSlider(0, 1)
+	g.slider.Step = 1
+	g.slider.OnChanged = func(v float64) { g.scrubTo(int(math.Round(v))) }
+	g.at = widget.NewLabel("")
+	g.at.SizeName = theme.SizeNameCaptionText
+	g.syncSlider()
 	return g
 }
 
-// SetPreview shows p (nil clears the grid).
+// SetPreview shows p alone, dropping the history (nil clears the grid).
 func (g *PreviewGrid) SetPreview(p *models.Preview) {
+	g.history, g.ordinals, g.shown, g.follow = nil, nil, 0, true
+	if p != nil {
+		g.AddPreview(p)
+		return
+	}
+	g.syncSlider()
+	g.show(p)
+}
+
+// AddPreview adds p to the history. The grid shows it unless the slider
+// has been moved back from the newest preview.
+//
+// The history keeps every stride-th preview of the run plus the newest
+// (and the one shown while scrubbed back); when it outgrows
+// maxPreviewHistory the stride doubles, so the steps kept stay evenly
+// spaced however long the run.
+func (g *PreviewGrid) AddPreview(p *models.Preview) {
+	if p == nil {
+		return
+	}
+	if len(g.history) == 0 {
+		g.follow, g.seen, g.stride, g.ordinals = true, 0, 1, nil
+	}
+	var pinned *models.Preview // the preview shown while scrubbed back
+	if !g.follow && g.shown < len(g.history) {
+		pinned = g.history[g.shown]
+	}
+	keep := func(i int) bool { return g.ordinals[i]%g.stride == 0 || g.history[i] == pinned }
+	// The newest entry was kept only because it was the newest.
+	if n := len(g.history); n > 1 && !keep(n-1) {
+		g.history, g.ordinals = g.history[:n-1], g.ordinals[:n-1]
+	}
+	g.history = append(g.history, p)
+	g.ordinals = append(g.ordinals, g.seen)
+	g.seen++
+	for len(g.history) > maxPreviewHistory {
+		g.stride *= 2
+		h, o := g.history[:0], g.ordinals[:0]
+		for i := range g.history {
+			if keep(i) || i == len(g.history)-1 {
+				h, o = append(h, g.history[i]), append(o, g.ordinals[i])
+			}
+		}
+		clear(g.history[len(h):])
+		g.history, g.ordinals = h, o
+	}
+	if g.follow {
+		g.shown = len(g.history) - 1
+		g.syncSlider()
+		g.show(p)
+		return
+	}
+	g.shown = slices.Index(g.history, pinned)
+	g.syncSlider()
+	g.Refresh() // the title says how far the history goes
+}
+
+// History returns the steps of the previews kept, oldest first.
+func (g *PreviewGrid) History() []int {
+	steps := make([]int, len(g.history))
+	for i, p := range g.history {
+		steps[i] = p.Step
+	}
+	return steps
+}
+
+// Following reports whether the grid shows each new preview as it arrives
+// (false after the slider was moved back).
+func (g *PreviewGrid) Following() bool { return g.follow }
+
+// ShowIndex shows the i-th preview of the history (0 is the oldest), as if
+// the slider were moved there.
+func (g *PreviewGrid) ShowIndex(i int) {
+	g.slider.SetValue(float64(i))
+	g.scrubTo(i) // in case the slider was there already
+}
+
+// Slider is the history slider under the images.
+func (g *PreviewGrid) Slider() *widget.Slider { return g.slider }
+
+// scrubTo shows history entry i; the grid follows new previews again when
+// i is the newest.
+func (g *PreviewGrid) scrubTo(i int) {
+	if len(g.history) == 0 {
+		return
+	}
+	i = min(max(i, 0), len(g.history)-1)
+	g.follow = i == len(g.history)-1
+	if i == g.shown && g.step == g.history[i].Step {
+		g.syncSlider()
+		g.Refresh()
+		return
+	}
+	g.shown = i
+	g.syncSlider()
+	g.show(g.history[i])
+}
+
+// syncSlider sets the slider's range and position and its label without
+// calling OnChanged.
+func (g *PreviewGrid) syncSlider() {
+	n := len(g.history)
+	g.slider.Min, g.slider.Max = 0, float64(max(n-1, 1))
+	g.slider.Value = float64(min(g.shown, max(n-1, 0)))
+	g.slider.Refresh()
+	if n > 0 {
+		g.at.SetText("step " + formatInt(g.history[min(g.shown, n-1)].Step))
+	} else {
+		g.at.SetText("")
+	}
+}
+
+// show converts p into the images shown.
+func (g *PreviewGrid) show(p *models.Preview) {
 	g.headers, g.images, g.step = nil, nil, 0
 	if p != nil && p.Width > 0 && p.Height > 0 && p.Channels > 0 {
 		g.step = p.Step
@@ -135,6 +273,9 @@ func (g *PreviewGrid) CreateRenderer() fyne.WidgetRenderer {
 	return r
 }
 
+// scrubbing reports whether the history slider is shown.
+func (g *PreviewGrid) scrubbing() bool { return len(g.history) > 1 }
+
 type previewRenderer struct {
 	grid *PreviewGrid
 
@@ -169,6 +310,9 @@ func (r *previewRenderer) Refresh() {
 	r.step.Text = ""
 	if g.step > 0 {
 		r.step.Text = "at step " + formatInt(g.step)
+		if !g.follow && len(g.history) > 0 {
+			r.step.Text += " · latest " + formatInt(g.history[len(g.history)-1].Step)
+		}
 	}
 	r.empty.Hidden = len(g.images) > 0
 
@@ -223,6 +367,23 @@ func (r *previewRenderer) Layout(size fyne.Size) {
 
 	top := pad + ts.Height + pad
 	area := fyne.NewSize(size.Width-2*pad, size.Height-top-pad)
+
+	// The history slider along the bottom, "step N" on its left.
+	g.slider.Hidden = !g.scrubbing()
+	g.at.Hidden = g.slider.Hidden
+	if g.scrubbing() {
+		sh := max(g.slider.MinSize().Height, g.at.MinSize().Height)
+		// Room for the label of the newest step, so the slider does not
+		// jump as the label changes.
+		widest := fyne.MeasureText("step "+formatInt(g.history[len(g.history)-1].Step), small, fyne.TextStyle{})
+		lw := max(g.at.MinSize().Width, widest.Width+2*th.Size(theme.SizeNameInnerPadding))
+		y := size.Height - pad/2 - sh
+		g.at.Move(fyne.NewPos(pad/2, y+(sh-g.at.MinSize().Height)/2))
+		g.at.Resize(fyne.NewSize(lw, g.at.MinSize().Height))
+		g.slider.Move(fyne.NewPos(pad/2+lw, y+(sh-g.slider.MinSize().Height)/2))
+		g.slider.Resize(fyne.NewSize(max(size.Width-pad-lw, 0), g.slider.MinSize().Height))
+		area.Height -= sh
+	}
 	es := r.empty.MinSize()
 	r.empty.Move(fyne.NewPos(pad, top+area.Height/2-es.Height))
 	r.empty.Resize(fyne.NewSize(area.Width, es.Height))
@@ -280,7 +441,7 @@ func (r *previewRenderer) Layout(size fyne.Size) {
 	}
 
 	r.objects = r.objects[:0]
-	r.objects = append(r.objects, r.title, r.step, r.empty)
+	r.objects = append(r.objects, r.title, r.step, r.empty, g.at, g.slider)
 	for _, h := range r.headers {
 		r.objects = append(r.objects, h)
 	}

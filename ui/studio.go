@@ -173,7 +173,7 @@ func (s *Studio) layout() fyne.CanvasObject {
 	)
 	s.left = container.NewVScroll(container.NewPadded(left))
 
-	right := container.NewVSplit(panel(s.chart), panel(s.preview))
+	right := container.NewVSplit(panel(container.NewBorder(nil, NewChartControls(s.chart), nil, nil, s.chart)), panel(s.preview))
 	right.Offset = 0.48
 
 	split := container.NewHSplit(s.left, right)

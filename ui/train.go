@@ -32,9 +32,9 @@ type trainRun struct {
 	err     error // why the run ended early, from Run or from building
 }
 
-// maxPendingPreviews bounds the previews kept between two ticks (only the
-// last is shown; tests look at all of them).
-const maxPendingPreviews = 8
+// maxPendingPreviews bounds the previews kept between two ticks; all of
+// them go to the preview history.
+const maxPendingPreviews = maxPreviewHistory
 
 // batch is what the UI has not seen yet.
 type batch struct {
@@ -185,10 +185,8 @@ func (s *Studio) applyTraining(run *trainRun, b batch, final bool) {
 	for _, v := range b.val {
 		s.lastVal = v.Y
 	}
-	for i, pv := range b.previews {
-		if i == len(b.previews)-1 || s.onPreview != nil {
-			s.preview.SetPreview(pv)
-		}
+	for _, pv := range b.previews {
+		s.preview.AddPreview(pv)
 		if s.onPreview != nil {
 			s.onPreview(pv)
 		}
