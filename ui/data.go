@@ -136,7 +136,8 @@ func (d *dataPanel) view() fyne.CanvasObject {
 	f := d.s.form
 	size := container.NewBorder(nil, nil, widget.NewLabel("Image size"), nil, f.Size)
 	opts := container.NewBorder(nil, nil, nil, container.NewHBox(f.Gray, d.reload), size)
-	return container.NewVBox(d.box, d.loadErr, opts)
+	val := container.NewBorder(nil, nil, widget.NewLabel("Held out for validation (%)"), nil, f.Val)
+	return container.NewVBox(d.box, d.loadErr, opts, val)
 }
 
 // markStale highlights Reload when the size or gray settings no longer

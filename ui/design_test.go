@@ -30,3 +30,24 @@ func TestDesignFollowsTheForm(t *testing.T) {
 		t.Errorf("an invalid code size still shows %q, %q", shapes(), s.memory.Text)
 	}
 }
+
+// TestValidationShareIsUsed: the held-out percentage sets the split of the
+// run (seen in the validation points' count of images) and is checked.
+func TestValidationShareIsUsed(t *testing.T) {
+	s, _, _ := newTestStudio(t)
+	s.form.Val.SetText("60")
+	if !strings.Contains(s.Problem(), "Validation %") && s.Dataset() != nil {
+		t.Errorf("60%% accepted: problem %q", s.Problem())
+	}
+	s2, _, p := newTestStudio(t)
+	loadDigits(t, s2, p, 20)
+	s2.form.Val.SetText("25")
+	pl, err := s2.form.plan(s2.ds, s2.dsLo, s2.dsHi)
+	if err != nil || pl.valFraction != 0.25 {
+		t.Fatalf("plan %v, %v", pl.valFraction, err)
+	}
+	s2.form.Val.SetText("60")
+	if !strings.Contains(s2.Problem(), "Validation %") {
+		t.Errorf("60%% held out accepted: problem %q", s2.Problem())
+	}
+}

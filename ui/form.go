@@ -35,6 +35,8 @@ type Form struct {
 	// are resized to, and whether they are converted to gray.
 	Size *widget.Entry
 	Gray *widget.Check
+	// Val is the share of the images held out for validation, in percent.
+	Val *widget.Entry
 
 	changed func()
 }
@@ -49,8 +51,7 @@ const (
 	defaultLR     = "0.001"
 	defaultSeed   = "1"
 	defaultSize   = "28"
-
-	valFraction = 0.1 // share of the data held out for validation
+	defaultVal    = "10"
 )
 
 func newForm(changed func()) *Form {
@@ -79,6 +80,7 @@ func newForm(changed func()) *Form {
 	f.LR = entry(defaultLR, "0.001")
 	f.Seed = entry(defaultSeed, "1")
 	f.Size = entry(defaultSize, "28 or 64x48")
+	f.Val = entry(defaultVal, "10")
 	f.Gray = widget.NewCheck("Gray", func(bool) { f.notify() })
 	f.Gray.SetChecked(true) // digits and quick experiments; untick for colour photos
 	f.syncNoise()
@@ -124,7 +126,7 @@ func (f *Form) view() fyne.CanvasObject {
 // SetEnabled enables or disables every field (they are locked while a
 // model trains).
 func (f *Form) SetEnabled(on bool) {
-	for _, w := range []fyne.Disableable{f.Task, f.Arch, f.Layers, f.Code, f.Loss, f.Epochs, f.Batch, f.LR, f.Seed} {
+	for _, w := range []fyne.Disableable{f.Task, f.Arch, f.Layers, f.Code, f.Loss, f.Epochs, f.Batch, f.LR, f.Seed, f.Val} {
 		if on {
 			w.Enable()
 		} else {
@@ -140,9 +142,10 @@ func (f *Form) SetEnabled(on bool) {
 
 // plan is what a press of Train would start.
 type plan struct {
-	cfg     models.Config
-	opts    models.TrainOptions // without OnEvent
-	lossWhy string
+	cfg         models.Config
+	opts        models.TrainOptions // without OnEvent
+	valFraction float64             // share held out for validation
+	lossWhy     string
 }
 
 // plan reads the form for training on ds, whose values lie in lo..hi. The
@@ -182,6 +185,11 @@ func (f *Form) plan(ds *imageops.Dataset, lo, hi float32) (plan, error) {
 	if !(lr > 0 && lr < 10) {
 		return p, fmt.Errorf("Learning rate %g is outside (0, 10); try 0.001", lr)
 	}
+	val, err := parseInt("Validation %", f.Val.Text, 1, 50)
+	if err != nil {
+		return p, err
+	}
+	p.valFraction = float64(val) / 100
 	seed, err := strconv.ParseInt(strings.TrimSpace(f.Seed.Text), 10, 64)
 	if err != nil {
 		return p, fmt.Errorf("Seed %q is not a whole number", f.Seed.Text)

@@ -74,7 +74,7 @@ func TestUILatencyWhileTraining(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	run := &trainRun{cancel: cancel, ended: make(chan struct{})}
 	s.run = run
-	go run.work(ctx, cfg, ds, opts)
+	go run.work(ctx, cfg, ds, 0.1, opts)
 	go run.pump(post, s.applyTraining)
 	uiThread.Unlock()
 	defer cancel()

@@ -44,6 +44,7 @@ func (s *Studio) OpenModel(path string) {
 				return
 			}
 			s.opened = ae
+			s.modelChanged()
 			s.setStatus("Opened "+filepath.Base(path)+": "+modelSummary(ae, "; "), widget.SuccessImportance)
 			dialog.ShowInformation(filepath.Base(path), modelSummary(ae, "\n"), s.win)
 		})

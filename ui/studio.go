@@ -62,6 +62,8 @@ type Studio struct {
 	trainer    *models.Trainer     // the last trainer, for saving
 	opened     *models.Autoencoder // the last model opened from a file
 	diagram    *LayerDiagram       // the planned model, drawn
+	latent     *latentTab          // the latent-space explorer
+	tabs       *container.AppTabs  // training | latent space
 	memory     *widget.Label       // its memory estimate
 	paused     bool
 	lastVal    float64
@@ -173,8 +175,17 @@ func (s *Studio) layout() fyne.CanvasObject {
 	)
 	s.left = container.NewVScroll(container.NewPadded(left))
 
-	right := container.NewVSplit(panel(container.NewBorder(nil, NewChartControls(s.chart), nil, nil, s.chart)), panel(s.preview))
-	right.Offset = 0.48
+	training := container.NewVSplit(panel(container.NewBorder(nil, NewChartControls(s.chart), nil, nil, s.chart)), panel(s.preview))
+	training.Offset = 0.48
+	s.latent = newLatentTab(s)
+	latentItem := container.NewTabItemWithIcon("Latent space", theme.ZoomInIcon(), panel(s.latent.view))
+	s.tabs = container.NewAppTabs(container.NewTabItemWithIcon("Training", theme.MediaPlayIcon(), training), latentItem)
+	s.tabs.OnSelected = func(it *container.TabItem) {
+		if it == latentItem {
+			s.latent.refresh()
+		}
+	}
+	right := s.tabs
 
 	split := container.NewHSplit(s.left, right)
 	split.Offset = 0.36

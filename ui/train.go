@@ -90,7 +90,7 @@ func (r *trainRun) getTrainer() *models.Trainer {
 }
 
 // work builds the model and trains it; it runs in its own goroutine.
-func (r *trainRun) work(ctx context.Context, cfg models.Config, ds *imageops.Dataset, opts models.TrainOptions) {
+func (r *trainRun) work(ctx context.Context, cfg models.Config, ds *imageops.Dataset, valFraction float64, opts models.TrainOptions) {
 	var err error
 	defer func() {
 		if p := recover(); p != nil {
@@ -166,7 +166,7 @@ func (s *Studio) startTraining() {
 	s.progress.Show()
 	s.setStatus(fmt.Sprintf("Building a %s %s autoencoder (%s parameters)…", p.cfg.Arch, p.cfg.Task, formatInt(p.cfg.ParamCount())), widget.MediumImportance)
 
-	go run.work(ctx, p.cfg, s.ds, p.opts)
+	go run.work(ctx, p.cfg, s.ds, p.valFraction, p.opts)
 	go run.pump(s.post, s.applyTraining)
 }
 
@@ -227,6 +227,7 @@ func (s *Studio) showProgress(e models.Event) {
 }
 
 func (s *Studio) finishTraining(run *trainRun, done *models.Event) {
+	defer s.modelChanged()
 	s.run = nil
 	s.paused = false
 	run.mu.Lock()
