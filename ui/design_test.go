@@ -3,6 +3,9 @@ package ui
 import (
 	"strings"
 	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
 )
 
 // TestDesignFollowsTheForm: typing a code size or layers redraws the
@@ -49,5 +52,42 @@ func TestValidationShareIsUsed(t *testing.T) {
 	s2.form.Val.SetText("60")
 	if !strings.Contains(s2.Problem(), "Validation %") {
 		t.Errorf("60%% held out accepted: problem %q", s2.Problem())
+	}
+}
+
+// TestTrainMore: after a run, Train more continues the same model: the
+// chart goes on from the last step and the model's history adds up.
+func TestTrainMore(t *testing.T) {
+	s, _, p := newTestStudio(t)
+	loadDigits(t, s, p, 50)
+	s.form.Layers.SetText("32")
+	s.form.Code.SetText("4")
+	s.form.Epochs.SetText("2")
+	s.form.Batch.SetText("30")
+	if !s.MoreButton().Disabled() {
+		t.Fatal("Train more is enabled before any training")
+	}
+	test.Tap(s.TrainButton())
+	p.until(t, "the first run", 60*time.Second, func() bool { return !s.Busy() })
+	first := s.Chart().Len(SeriesTrain)
+	lastPoint, _ := s.Chart().Last(SeriesTrain)
+	lastStep := lastPoint.X
+	if s.MoreButton().Disabled() {
+		t.Fatalf("Train more is disabled after a run; status %q", s.Status())
+	}
+	test.Tap(s.MoreButton())
+	p.until(t, "the second run", 60*time.Second, func() bool { return !s.Busy() })
+	if got := s.Chart().Len(SeriesTrain); got != 2*first {
+		t.Errorf("chart has %d points after two runs of %d", got, first)
+	}
+	if end, _ := s.Chart().Last(SeriesTrain); end.X != 2*lastStep {
+		t.Errorf("the curve ends at step %v, want %v", end.X, 2*lastStep)
+	}
+	if h := s.trainer.Snapshot().History; h.Epochs != 4 || float64(h.Steps) != 2*lastStep {
+		t.Errorf("history after two runs %+v", h)
+	}
+	s.form.Code.SetText("5") // another model now
+	if !s.MoreButton().Disabled() {
+		t.Error("Train more stays enabled for a different model")
 	}
 }

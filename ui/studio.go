@@ -17,7 +17,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -48,6 +47,7 @@ type Studio struct {
 	modelInfo  *widget.Label // parameters and the loss rule
 	problem    *widget.Label // why the form cannot train
 	trainBtn   *widget.Button
+	moreBtn    *widget.Button // trains the last model further
 	pauseBtn   *widget.Button
 	stopBtn    *widget.Button
 	saveBtn    *widget.Button
@@ -91,8 +91,10 @@ func NewStudio(w fyne.Window, post func(func())) *Studio {
 	s.problem.Importance = widget.DangerImportance
 	s.problem.Hide()
 
-	s.trainBtn = widget.NewButtonWithIcon("Train", theme.MediaPlayIcon(), s.startTraining)
+	s.trainBtn = widget.NewButtonWithIcon("Train", theme.MediaPlayIcon(), func() { s.startTraining(false) })
 	s.trainBtn.Importance = widget.HighImportance
+	s.moreBtn = widget.NewButtonWithIcon("Train more", theme.MediaFastForwardIcon(), func() { s.startTraining(true) })
+	s.moreBtn.Disable()
 	s.pauseBtn = widget.NewButtonWithIcon("Pause", theme.MediaPauseIcon(), s.togglePause)
 	s.stopBtn = widget.NewButtonWithIcon("Stop", theme.MediaStopIcon(), s.stopTraining)
 	s.saveBtn = widget.NewButtonWithIcon("Save model…", theme.DocumentSaveIcon(), s.saveModel)
@@ -141,6 +143,9 @@ func (s *Studio) Busy() bool { return s.loading != nil || s.run != nil }
 // TrainButton, PauseButton and StopButton are the training controls.
 func (s *Studio) TrainButton() *widget.Button { return s.trainBtn }
 
+// MoreButton trains the last model further, continuing its curves.
+func (s *Studio) MoreButton() *widget.Button { return s.moreBtn }
+
 // PauseButton pauses and resumes training; its text says which it does.
 func (s *Studio) PauseButton() *widget.Button { return s.pauseBtn }
 
@@ -165,10 +170,12 @@ func (s *Studio) layout() fyne.CanvasObject {
 		s.problem,
 	)
 	open := widget.NewButtonWithIcon("Open model…", theme.FolderOpenIcon(), s.chooseModel)
-	buttons := container.NewHBox(s.trainBtn, s.pauseBtn, s.stopBtn, layout.NewSpacer(), open, s.saveBtn)
+	open.Importance = widget.LowImportance
+	s.saveBtn.Importance = widget.LowImportance
+	buttons := container.NewHBox(s.trainBtn, s.moreBtn, s.pauseBtn, s.stopBtn)
 	left := container.NewVBox(
 		section("Data", s.data.view()),
-		section("Model", modelBox),
+		sectionWithTools("Model", modelBox, open, s.saveBtn),
 		buttons,
 		s.diagram,
 		s.memory,
@@ -212,9 +219,18 @@ func (s *Studio) relayout() {
 
 // section is a titled block of the left column.
 func section(title string, content fyne.CanvasObject) fyne.CanvasObject {
+	return sectionWithTools(title, content)
+}
+
+// sectionWithTools is a section whose title row ends with a few buttons.
+func sectionWithTools(title string, content fyne.CanvasObject, tools ...fyne.CanvasObject) fyne.CanvasObject {
 	h := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	h.SizeName = theme.SizeNameSubHeadingText
-	return container.NewVBox(h, content, widget.NewSeparator())
+	head := fyne.CanvasObject(h)
+	if len(tools) > 0 {
+		head = container.NewBorder(nil, nil, h, container.NewHBox(tools...))
+	}
+	return container.NewVBox(head, content, widget.NewSeparator())
 }
 
 // panel puts a widget on a slightly raised background with rounded corners.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -24,7 +25,9 @@ import (
 // about ten times a second.
 type trainRun struct {
 	cancel context.CancelFunc
-	ended  chan struct{} // closed when the trainer goroutine returns
+	ended  chan struct{}       // closed when the trainer goroutine returns
+	from   *models.Autoencoder // the model to train further, or nil for a new one
+	offset int                 // steps the model had before this run
 
 	mu      sync.Mutex
 	trainer *models.Trainer
@@ -53,15 +56,16 @@ func (r *trainRun) onEvent(e models.Event) {
 	p := &r.pending
 	switch e.Kind {
 	case models.EventStep:
-		p.train = append(p.train, Point{float64(e.Step), e.TrainLoss})
+		p.train = append(p.train, Point{float64(e.Step + r.offset), e.TrainLoss})
 		p.last = &e
 	case models.EventEpoch:
 		if finite(e.ValLoss) {
-			p.val = append(p.val, Point{float64(e.Step), e.ValLoss})
+			p.val = append(p.val, Point{float64(e.Step + r.offset), e.ValLoss})
 		}
 		p.last = &e
 	case models.EventPreview:
 		if e.Preview != nil {
+			e.Preview.Step += r.offset // the preview is this event's own
 			if len(p.previews) == maxPendingPreviews {
 				p.previews = append(p.previews[:0], p.previews[1:]...)
 			}
@@ -102,10 +106,12 @@ func (r *trainRun) work(ctx context.Context, cfg models.Config, ds *imageops.Dat
 		close(r.ended)
 	}()
 	train, val := ds.Split(valFraction, cfg.Seed)
-	ae, err := models.NewAutoencoder(cfg)
-	if err != nil {
-		err = fmt.Errorf("could not build the model: %w", err)
-		return
+	ae := r.from
+	if ae == nil {
+		if ae, err = models.NewAutoencoder(cfg); err != nil {
+			err = fmt.Errorf("could not build the model: %w", err)
+			return
+		}
 	}
 	opts.OnEvent = r.onEvent
 	tr, err := models.NewTrainer(ae, train, val, opts)
@@ -139,7 +145,10 @@ func (r *trainRun) pump(post func(func()), apply func(*trainRun, batch, bool)) {
 	}
 }
 
-func (s *Studio) startTraining() {
+// startTraining trains a new model from the form, or (more) the last
+// trained model further with the form's epochs, batch and rate, continuing
+// its curves and previews.
+func (s *Studio) startTraining(more bool) {
 	if s.run != nil || s.loading != nil {
 		return
 	}
@@ -150,11 +159,24 @@ func (s *Studio) startTraining() {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	run := &trainRun{cancel: cancel, ended: make(chan struct{})}
+	if more {
+		if reason := s.whyNotMore(p); reason != "" {
+			cancel()
+			s.setStatus(reason, widget.WarningImportance)
+			return
+		}
+		run.from = s.trainer.Snapshot().Clone()
+		run.offset = run.from.History.Steps
+		p.cfg = run.from.Config()
+	}
 	s.run = run
 	s.paused = false
 	s.lastVal = math.NaN()
-	s.chart.Reset()
-	s.preview.SetPreview(nil)
+	if !more {
+		s.chart.Reset()
+		s.preview.SetPreview(nil)
+	}
+	s.moreBtn.Disable()
 	s.form.SetEnabled(false)
 	s.trainBtn.Disable()
 	s.pauseBtn.SetText("Pause")
@@ -359,7 +381,28 @@ func (s *Studio) validate() {
 	} else {
 		s.trainBtn.Disable()
 	}
+	if s.run == nil && s.loading == nil && s.whyNotMore(p) == "" {
+		s.moreBtn.Enable()
+	} else {
+		s.moreBtn.Disable()
+	}
 	s.relayout()
+}
+
+// whyNotMore says why the last model cannot be trained further with the
+// form's plan, or "" when it can: there must be one, and the form must
+// still describe it (only epochs, batch, rate and seed may differ).
+func (s *Studio) whyNotMore(p plan) string {
+	if s.trainer == nil {
+		return "There is no trained model to train further yet: press Train."
+	}
+	have, want := s.trainer.Snapshot().Config(), p.cfg
+	want.Seed, want.NoiseSigma = have.Seed, have.NoiseSigma
+	if want.Task != have.Task || want.Arch != have.Arch || !slices.Equal(want.Layers, have.Layers) || want.Code != have.Code ||
+		want.Loss != have.Loss || want.Width != have.Width || want.Height != have.Height || want.Channels != have.Channels {
+		return "The form now describes another model than the one trained: press Train to start it."
+	}
+	return ""
 }
 
 func (s *Studio) saveModel() {
