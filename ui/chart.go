@@ -44,6 +44,7 @@ type LossChart struct {
 	XLabel string
 
 	train, val []Point
+	past       []pastRun // earlier runs of the session, drawn for comparison
 	logY       bool
 	smoothing  float64
 
@@ -236,13 +237,56 @@ func nearest(pts []Point, x float64) int {
 }
 
 func (c *LossChart) axes() (x, y Axis, ok bool) {
-	return chartAxes(c.train, c.val, c.logY)
+	all := c.train
+	if len(c.past) > 0 {
+		all = append([]Point(nil), c.train...)
+		for _, p := range c.past {
+			all = append(all, p.train...)
+		}
+	}
+	return chartAxes(all, c.val, c.logY)
 }
 
-// Reset removes every point.
+// Reset removes every point, of the current run and of earlier ones.
 func (c *LossChart) Reset() {
+	c.train, c.val, c.past = nil, nil, nil
+	c.Refresh()
+}
+
+// pastRun is the training curve of an earlier run.
+type pastRun struct {
+	name  string
+	train []Point
+}
+
+// maxPastRuns bounds the earlier runs kept on the chart.
+const maxPastRuns = 4
+
+// pastColors tell earlier runs apart; they are muted so the current run
+// stays the eye-catcher.
+var pastColors = []color.NRGBA{{0x9e, 0x9e, 0x9e, 0xc0}, {0xba, 0x68, 0xc8, 0xc0}, {0x4d, 0xb6, 0xac, 0xc0}, {0xa1, 0x88, 0x7f, 0xc0}}
+
+// NewRun keeps the current run's training curve, named, as an earlier run
+// to compare with (the oldest beyond four are dropped), and empties the
+// chart for the next run.
+func (c *LossChart) NewRun(name string) {
+	if len(c.train) > 0 {
+		c.past = append(c.past, pastRun{name, c.train})
+		if len(c.past) > maxPastRuns {
+			c.past = c.past[len(c.past)-maxPastRuns:]
+		}
+	}
 	c.train, c.val = nil, nil
 	c.Refresh()
+}
+
+// PastRuns names the earlier runs shown, oldest first.
+func (c *LossChart) PastRuns() []string {
+	var names []string
+	for _, p := range c.past {
+		names = append(names, p.name)
+	}
+	return names
 }
 
 // Len is the number of points in a series.
@@ -488,6 +532,7 @@ type chartRenderer struct {
 	trainKey                   *canvas.Rectangle
 	valKey                     *canvas.Circle
 	trainName, valName         *canvas.Text
+	pastNames                  []*canvas.Text // "━ run 1" in its run's colour
 	xLabels, yLabels           []*canvas.Text
 	objects                    []fyne.CanvasObject
 	x, y                       Axis
@@ -558,7 +603,16 @@ func (r *chartRenderer) Refresh() {
 	r.hoverBg.CornerRadius = th.Size(theme.SizeNameInputRadius)
 	r.hoverText.Color, r.hoverText.TextSize = r.fg, small
 
+	r.pastNames = r.pastNames[:0]
+	for i, p := range r.chart.past {
+		t := canvas.NewText("━ "+p.name, pastColors[i%len(pastColors)])
+		t.TextSize = small
+		r.pastNames = append(r.pastNames, t)
+	}
 	r.objects = []fyne.CanvasObject{r.raster, r.title, r.empty, r.xTitle, r.trainKey, r.trainName, r.valKey, r.valName}
+	for _, t := range r.pastNames {
+		r.objects = append(r.objects, t)
+	}
 	for _, t := range r.xLabels {
 		r.objects = append(r.objects, t)
 	}
@@ -638,6 +692,13 @@ func (r *chartRenderer) Layout(size fyne.Size) {
 	x -= sw + pad/2
 	r.trainKey.Move(fyne.NewPos(x, cy-1))
 	r.trainKey.Resize(fyne.NewSize(sw, 3))
+	for i := len(r.pastNames) - 1; i >= 0; i-- { // newest nearest the current run
+		t := r.pastNames[i]
+		ms := t.MinSize()
+		x -= 2*pad + ms.Width
+		t.Move(fyne.NewPos(x, cy-ms.Height/2))
+		t.Resize(ms)
+	}
 
 	// Plot area: room for the y labels on the left and x labels below.
 	labelW := float32(0)
@@ -748,6 +809,11 @@ func (r *chartRenderer) draw(w, h int) image.Image {
 	for _, t := range r.x.Ticks {
 		x := int(math.Round(px(t)))
 		fill(img, image.Rect(x, 0, x+max(1, int(scale)), h), r.grid)
+	}
+
+	// Earlier runs first, so the current one is drawn over them.
+	for i, p := range r.chart.past {
+		r.drawCurve(img, p.train, lw, pastColors[i%len(pastColors)], px, py)
 	}
 
 	// Train: the raw curve faint behind the smoothed one when smoothing.

@@ -91,3 +91,30 @@ func TestTrainMore(t *testing.T) {
 		t.Error("Train more stays enabled for a different model")
 	}
 }
+
+// TestRunsCompareOnOneChart: a second run keeps the first run's curve on
+// the chart, named, while the new run draws its own.
+func TestRunsCompareOnOneChart(t *testing.T) {
+	s, w, p := newTestStudio(t)
+	s.LoadSample()
+	p.until(t, "the sample to load", 30*time.Second, func() bool { return !s.Busy() })
+	s.form.Layers.SetText("128")
+	s.form.Epochs.SetText("3")
+	s.form.LR.SetText("0.002")
+	s.form.Code.SetText("2")
+	test.Tap(s.TrainButton())
+	p.until(t, "run 1", 60*time.Second, func() bool { return !s.Busy() })
+	s.form.Code.SetText("16")
+	test.Tap(s.TrainButton())
+	p.until(t, "run 2", 60*time.Second, func() bool { return !s.Busy() })
+	if got := s.Chart().PastRuns(); len(got) != 1 || got[0] != "run 1: dense 128→2" {
+		t.Fatalf("earlier runs %v", got)
+	}
+	if !containsText(visibleTexts(w.Content()), "━ run 1: dense 128→2") {
+		t.Error("the legend does not name run 1")
+	}
+	if s.Chart().Len(SeriesTrain) == 0 {
+		t.Error("the current run has no curve")
+	}
+	capture(t, w, "studio-runs.png")
+}

@@ -48,6 +48,8 @@ type Studio struct {
 	problem    *widget.Label // why the form cannot train
 	trainBtn   *widget.Button
 	moreBtn    *widget.Button // trains the last model further
+	runs       int            // training runs started this session
+	runName    string         // the current run's name on the chart
 	pauseBtn   *widget.Button
 	stopBtn    *widget.Button
 	saveBtn    *widget.Button

@@ -173,7 +173,10 @@ func (s *Studio) startTraining(more bool) {
 	s.paused = false
 	s.lastVal = math.NaN()
 	if !more {
-		s.chart.Reset()
+		// The last run's curve stays on the chart, named, for comparison.
+		s.chart.NewRun(s.runName)
+		s.runs++
+		s.runName = fmt.Sprintf("run %d: %s %s→%s", s.runs, p.cfg.Arch, strings.Trim(fmt.Sprint(p.cfg.Layers), "[]"), codeName(p.cfg))
 		s.preview.SetPreview(nil)
 	}
 	s.moreBtn.Disable()
@@ -387,6 +390,14 @@ func (s *Studio) validate() {
 		s.moreBtn.Disable()
 	}
 	s.relayout()
+}
+
+// codeName is the code size as the run names show it.
+func codeName(c models.Config) string {
+	if c.Code == 0 {
+		return "map"
+	}
+	return fmt.Sprint(c.Code)
 }
 
 // whyNotMore says why the last model cannot be trained further with the
