@@ -5,6 +5,7 @@ import (
 	"image"
 	"image/color"
 	"math"
+	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -101,6 +102,69 @@ type LatentExplorer struct {
 	// plot rectangle of the last layout, in widget coordinates
 	plotPos  fyne.Position
 	plotSize fyne.Size
+
+	// Live decoding: sliders on the leading axes and A→B interpolation.
+	dec      latentDecoder // nil: no decoding
+	k        int           // code size
+	codes    []float32     // n×k codes of the points plotted
+	sPCA     *models.PCA   // the sliders move along its components; nil: raw code values
+	sMean    []float64     // mean code (k values)
+	nSliders int           // sliders in use (≤ 4)
+	syncing  bool          // sliders are being set programmatically
+
+	sliders     [latentSliders]*widget.Slider
+	sliderImg   *canvas.Image // the image decoded from the sliders' code
+	sliderCode  []float32     // the code sliderImg was decoded from
+	sliderSeq   int           // requests made
+	sliderShown int           // the request sliderImg shows
+	sliderWork  latentWorker
+
+	aIdx, bIdx int // points set as A and B, -1 unset
+	setA, setB *widget.Button
+	interp     []image.Image // latentInterpSteps images from A to B, nil while none
+	interpImgs [latentInterpSteps]*canvas.Image
+	interpSeq  int
+	interpWork latentWorker
+}
+
+// latentSliders is the most component sliders shown.
+const latentSliders = 4
+
+// latentInterpSteps is the number of images of the A→B interpolation strip.
+const latentInterpSteps = 8
+
+// latentWorker runs functions one at a time in a goroutine, keeping only
+// the latest one requested while one runs: stale requests are skipped.
+type latentWorker struct {
+	mu   sync.Mutex
+	next func()
+	busy bool
+}
+
+// do schedules f, replacing any scheduled function not yet started.
+func (w *latentWorker) do(f func()) {
+	w.mu.Lock()
+	w.next = f
+	if w.busy {
+		w.mu.Unlock()
+		return
+	}
+	w.busy = true
+	w.mu.Unlock()
+	go func() {
+		for {
+			w.mu.Lock()
+			f := w.next
+			w.next = nil
+			if f == nil {
+				w.busy = false
+				w.mu.Unlock()
+				return
+			}
+			w.mu.Unlock()
+			f()
+		}
+	}()
 }
 
 var _ fyne.Tappable = (*LatentExplorer)(nil)
@@ -108,8 +172,25 @@ var _ fyne.Tappable = (*LatentExplorer)(nil)
 // NewLatentExplorer returns an empty explorer. post must run a function on
 // the UI goroutine (fyne.Do in the app).
 func NewLatentExplorer(post func(func())) *LatentExplorer {
-	e := &LatentExplorer{post: post, selected: -1,
+	e := &LatentExplorer{post: post, selected: -1, aIdx: -1, bIdx: -1,
 		status: "Train or open a model to explore its latent space"}
+	for i := range e.sliders {
+		s := widget.NewSlider(-1, 1)
+		s.Step = 0 // continuous
+		s.Value = 0
+		s.OnChanged = func(float64) { e.requestSliderDecode() }
+		e.sliders[i] = s
+	}
+	e.sliderImg = canvas.NewImageFromImage(nil)
+	for i := range e.interpImgs {
+		e.interpImgs[i] = canvas.NewImageFromImage(nil)
+	}
+	for _, img := range append([]*canvas.Image{e.sliderImg}, e.interpImgs[:]...) {
+		img.ScaleMode = canvas.ImageScalePixels
+		img.FillMode = canvas.ImageFillContain
+	}
+	e.setA = widget.NewButton("Set A", e.SetA)
+	e.setB = widget.NewButton("Set B", e.SetB)
 	e.ExtendBaseWidget(e)
 	return e
 }
@@ -123,6 +204,9 @@ type latentResult struct {
 	images, recons [][]float32
 	xLabel, yLabel string
 	pca            bool // xy are principal components
+	codes          []float32
+	k              int
+	sPCA           *models.PCA // for the sliders when k > 4
 	err            error
 }
 
@@ -163,6 +247,9 @@ func (e *LatentExplorer) setData(m latentModel, ds *imageops.Dataset) {
 		res, pca := latentEncode(m, ds, n)
 		e.post(func() {
 			if gen == e.gen {
+				if canDecode {
+					e.dec = dec
+				}
 				e.show(res, canDecode)
 			}
 		})
@@ -190,6 +277,12 @@ func (e *LatentExplorer) clear() {
 	e.xLabel, e.yLabel, e.pca = "", "", false
 	e.selected = -1
 	e.grid, e.gridMsg = nil, ""
+	e.dec, e.k, e.codes, e.sPCA, e.sMean, e.nSliders = nil, 0, nil, nil, nil, 0
+	e.sliderImg.Image, e.sliderCode = nil, nil
+	e.aIdx, e.bIdx, e.interp = -1, -1, nil
+	for _, img := range e.interpImgs {
+		img.Image = nil
+	}
 }
 
 // latentEncode runs (off the UI goroutine) n images of ds, evenly spread,
@@ -221,6 +314,7 @@ func latentEncode(m latentModel, ds *imageops.Dataset, n int) (*latentResult, *m
 		res.recons[i] = out.Recon[i*size : (i+1)*size : (i+1)*size]
 	}
 	k := m.Config().CodeSize()
+	res.codes, res.k = out.Code, k
 	res.xy = make([]float64, 2*n)
 	switch {
 	case k == 2:
@@ -236,13 +330,21 @@ func latentEncode(m latentModel, ds *imageops.Dataset, n int) (*latentResult, *m
 		res.xLabel, res.yLabel = "z1", "(none: 1-value code)"
 		return res, nil
 	}
-	pca, err := models.FitPCA(out.Code, n, k, 2)
+	// Up to 4 components: PC1 × PC2 for the plane, all for the sliders.
+	nc := min(k, latentSliders)
+	pca, err := models.FitPCA(out.Code, n, k, nc)
 	if err != nil {
 		res.err = err
 		return res, nil
 	}
-	res.xy = pca.Project(out.Code, n)
+	proj := pca.Project(out.Code, n)
+	for i := range n {
+		res.xy[2*i], res.xy[2*i+1] = proj[i*nc], proj[i*nc+1]
+	}
 	res.pca = true
+	if k > latentSliders {
+		res.sPCA = pca
+	}
 	// Explained variance as a share of the total variance of the codes.
 	var all float64
 	for _, v := range latentVariances(out.Code, n, k) {
@@ -390,7 +492,215 @@ func (e *LatentExplorer) show(res *latentResult, canDecode bool) {
 	} else {
 		e.gridMsg = latentNoDecoder
 	}
+	e.k, e.codes, e.sPCA = res.k, res.codes, res.sPCA
+	e.setupSliders()
 	e.Refresh()
+}
+
+// setupSliders sets the sliders' ranges from the codes and puts them at
+// the mean code, then decodes it (on the UI goroutine).
+func (e *LatentExplorer) setupSliders() {
+	n, k := e.Points(), e.k
+	e.sMean = make([]float64, k)
+	lo, hi := make([]float64, k), make([]float64, k)
+	for j := range k {
+		lo[j], hi[j] = math.Inf(1), math.Inf(-1)
+	}
+	for i, v := range e.codes {
+		j := i % k
+		e.sMean[j] += float64(v)
+		lo[j], hi[j] = min(lo[j], float64(v)), max(hi[j], float64(v))
+	}
+	for j := range e.sMean {
+		e.sMean[j] /= float64(max(n, 1))
+	}
+	e.nSliders = 0
+	if e.dec == nil || n == 0 {
+		return
+	}
+	e.nSliders = min(k, latentSliders)
+	e.syncing = true
+	for i := 0; i < e.nSliders; i++ {
+		var a, b, v float64
+		if e.sPCA != nil {
+			sd := math.Sqrt(e.sPCA.Variance[i])
+			if sd == 0 || math.IsNaN(sd) {
+				sd = 0.5
+			}
+			a, b, v = -2*sd, 2*sd, 0
+		} else {
+			a, b, v = lo[i], hi[i], e.sMean[i]
+			if !(b > a) {
+				a, b = v-1, v+1
+			}
+		}
+		s := e.sliders[i]
+		s.Min, s.Max = a, b
+		s.Value = v
+		s.Refresh()
+	}
+	e.syncing = false
+	e.requestSliderDecode()
+}
+
+// sliderNames are the axes the sliders move along.
+func (e *LatentExplorer) sliderName(i int) string {
+	if e.sPCA != nil {
+		return fmt.Sprintf("PC%d", i+1)
+	}
+	return fmt.Sprintf("z%d", i+1)
+}
+
+// sliderCodeNow is the code the sliders point at: the mean plus Σ c_i·PC_i,
+// or the raw code with the dimensions without a slider at their mean.
+func (e *LatentExplorer) sliderCodeNow() []float32 {
+	vals := make([]float64, e.nSliders)
+	for i := range vals {
+		vals[i] = e.sliders[i].Value
+	}
+	if e.sPCA != nil {
+		return e.sPCA.Reconstruct(vals)
+	}
+	code := make([]float32, e.k)
+	for j := range code {
+		if j < len(vals) {
+			code[j] = float32(vals[j])
+		} else {
+			code[j] = float32(e.sMean[j])
+		}
+	}
+	return code
+}
+
+// requestSliderDecode decodes the sliders' code in the background; only
+// the latest request is computed when several pile up.
+func (e *LatentExplorer) requestSliderDecode() {
+	if e.dec == nil || e.syncing || e.nSliders == 0 {
+		return
+	}
+	code := e.sliderCodeNow()
+	e.sliderSeq++
+	seq, gen, dec := e.sliderSeq, e.gen, e.dec
+	w, h, c := e.w, e.h, e.c
+	e.sliderWork.do(func() {
+		out, err := dec.Decode(code, 1)
+		var img image.Image
+		if err == nil {
+			img = imageops.ToImage(out, w, h, c)
+		}
+		e.post(func() {
+			if gen != e.gen || seq <= e.sliderShown || err != nil {
+				return
+			}
+			e.sliderShown = seq
+			first := e.sliderImg.Image == nil
+			e.sliderImg.Image, e.sliderCode = img, code
+			if first {
+				e.Refresh()
+			} else {
+				e.sliderImg.Refresh()
+			}
+		})
+	})
+}
+
+// syncSliders moves the sliders to point i's coordinates along their axes.
+func (e *LatentExplorer) syncSliders(i int) {
+	if e.nSliders == 0 || i < 0 || (i+1)*e.k > len(e.codes) {
+		return
+	}
+	code := e.codes[i*e.k : (i+1)*e.k]
+	var vals []float64
+	if e.sPCA != nil {
+		vals = e.sPCA.Project(code, 1)
+	} else {
+		for _, v := range code {
+			vals = append(vals, float64(v))
+		}
+	}
+	e.syncing = true
+	for j := 0; j < e.nSliders; j++ {
+		e.sliders[j].SetValue(vals[j])
+	}
+	e.syncing = false
+	e.requestSliderDecode()
+}
+
+// Sliders are the component sliders in use (z1… or PC1…, up to 4).
+func (e *LatentExplorer) Sliders() []*widget.Slider {
+	return append([]*widget.Slider(nil), e.sliders[:e.nSliders]...)
+}
+
+// SliderImage is the image decoded from the sliders' code, nil while none.
+func (e *LatentExplorer) SliderImage() image.Image { return e.sliderImg.Image }
+
+// SliderCode is the code SliderImage was decoded from.
+func (e *LatentExplorer) SliderCode() []float32 { return append([]float32(nil), e.sliderCode...) }
+
+// Code returns point i's code (k values).
+func (e *LatentExplorer) Code(i int) []float32 {
+	if i < 0 || (i+1)*e.k > len(e.codes) {
+		return nil
+	}
+	return append([]float32(nil), e.codes[i*e.k:(i+1)*e.k]...)
+}
+
+// SetA makes the selected point the start of the interpolation.
+func (e *LatentExplorer) SetA() { e.setEnd(&e.aIdx) }
+
+// SetB makes the selected point the end of the interpolation.
+func (e *LatentExplorer) SetB() { e.setEnd(&e.bIdx) }
+
+// Ends are the points set as A and B (-1: unset).
+func (e *LatentExplorer) Ends() (a, b int) { return e.aIdx, e.bIdx }
+
+func (e *LatentExplorer) setEnd(end *int) {
+	if e.selected < 0 || e.dec == nil {
+		return
+	}
+	*end = e.selected
+	e.Refresh()
+	if e.aIdx < 0 || e.bIdx < 0 {
+		return
+	}
+	k := e.k
+	a, b := e.Code(e.aIdx), e.Code(e.bIdx)
+	codes := make([]float32, 0, latentInterpSteps*k)
+	for s := range latentInterpSteps {
+		t := float32(s) / float32(latentInterpSteps-1)
+		for j := range k {
+			codes = append(codes, a[j]+t*(b[j]-a[j]))
+		}
+	}
+	e.interpSeq++
+	seq, gen, dec := e.interpSeq, e.gen, e.dec
+	w, h, c := e.w, e.h, e.c
+	e.interpWork.do(func() {
+		out, err := dec.Decode(codes, latentInterpSteps)
+		if err != nil {
+			return
+		}
+		size := w * h * c
+		imgs := make([]image.Image, latentInterpSteps)
+		for s := range imgs {
+			imgs[s] = imageops.ToImage(out[s*size:(s+1)*size], w, h, c)
+		}
+		e.post(func() {
+			if gen != e.gen || seq != e.interpSeq {
+				return
+			}
+			e.interp = imgs
+			for s, img := range e.interpImgs {
+				img.Image = imgs[s]
+			}
+			e.Refresh()
+		})
+	})
+}
+
+// Interpolation is the strip decoded from A's code to B's, nil while none.
+func (e *LatentExplorer) Interpolation() []image.Image {
+	return append([]image.Image(nil), e.interp...)
 }
 
 // Points is the number of points plotted.
@@ -408,6 +718,7 @@ func (e *LatentExplorer) Select(i int) {
 		return
 	}
 	e.selected = i
+	e.syncSliders(i)
 	e.Refresh()
 }
 
@@ -484,6 +795,11 @@ func (e *LatentExplorer) CreateRenderer() fyne.WidgetRenderer {
 		img.FillMode = canvas.ImageFillContain
 	}
 	r.gridMsg.Wrapping = fyne.TextWrapWord
+	r.sliderCap = canvas.NewText("", color.Black)
+	r.interpCap = canvas.NewText("", color.Black)
+	for i := range r.sliderNames {
+		r.sliderNames[i] = canvas.NewText("", color.Black)
+	}
 	for i := range r.ticks {
 		r.ticks[i] = canvas.NewText("", color.Black)
 	}
@@ -507,6 +823,9 @@ type latentRenderer struct {
 	selTitle, origCap, reconCap, gridCap *canvas.Text
 	orig, recon, grid                    *canvas.Image
 	gridMsg                              *widget.Label
+
+	sliderCap, interpCap *canvas.Text
+	sliderNames          [latentSliders]*canvas.Text
 
 	objects []fyne.CanvasObject
 
@@ -584,6 +903,8 @@ func (r *latentRenderer) Refresh() {
 	switch {
 	case e.grid == nil:
 		r.gridCap.Text = "Decoded grid"
+	case e.pca && e.nSliders > 0: // a narrower caption beside the sliders
+		r.gridCap.Text = "Decoded grid: PC1 × PC2, ±2 std"
 	case e.pca:
 		r.gridCap.Text = "Decoded: mean ± 2 std along PC1 × PC2"
 	default:
@@ -602,6 +923,43 @@ func (r *latentRenderer) Refresh() {
 
 	r.frame.Hidden, r.raster.Hidden = !has, !has
 
+	// Live decoding: sliders, their image, and the A→B strip.
+	live := has && e.dec != nil && e.nSliders > 0
+	r.sliderCap.Hidden = !live
+	if live {
+		names := e.sliderName(0)
+		if e.nSliders > 1 {
+			names += "…" + e.sliderName(e.nSliders-1)
+		}
+		if e.sPCA != nil {
+			r.sliderCap.Text = "Decode live: " + names + " (±2 std)"
+		} else {
+			r.sliderCap.Text = "Decode live: " + names
+		}
+	}
+	r.sliderCap.Color, r.sliderCap.TextSize, r.sliderCap.TextStyle = fg, text, fyne.TextStyle{Bold: true}
+	for i, s := range e.sliders {
+		on := live && i < e.nSliders
+		s.Hidden = !on
+		r.sliderNames[i].Hidden = !on
+		r.sliderNames[i].Text, r.sliderNames[i].Color, r.sliderNames[i].TextSize = e.sliderName(i), muted, small
+	}
+	e.sliderImg.Hidden = !live || e.sliderImg.Image == nil
+	r.interpCap.Hidden = !live
+	r.interpCap.Text = "A → B: " + latentEnd(e.aIdx) + " → " + latentEnd(e.bIdx)
+	r.interpCap.Color, r.interpCap.TextSize = fg, small
+	for _, b := range []*widget.Button{e.setA, e.setB} {
+		b.Hidden = !live
+		if showSel {
+			b.Enable()
+		} else {
+			b.Disable()
+		}
+	}
+	for _, img := range e.interpImgs {
+		img.Hidden = !live || img.Image == nil
+	}
+
 	objs := []fyne.CanvasObject{r.frame, r.raster, r.status, r.xTitle, r.yTitle}
 	for _, t := range r.ticks {
 		objs = append(objs, t)
@@ -610,6 +968,13 @@ func (r *latentRenderer) Refresh() {
 		objs = append(objs, r.legendSw[i], r.legendTxt[i])
 	}
 	objs = append(objs, r.selTitle, r.origCap, r.reconCap, r.orig, r.recon, r.gridCap, r.grid, r.gridMsg)
+	objs = append(objs, r.sliderCap, e.sliderImg, r.interpCap, e.setA, e.setB)
+	for i := range e.sliders {
+		objs = append(objs, r.sliderNames[i], e.sliders[i])
+	}
+	for _, img := range e.interpImgs {
+		objs = append(objs, img)
+	}
 	r.objects = objs
 
 	r.Layout(e.Size())
@@ -618,6 +983,14 @@ func (r *latentRenderer) Refresh() {
 			o.Refresh()
 		}
 	}
+}
+
+// latentEnd names an interpolation end.
+func latentEnd(i int) string {
+	if i < 0 {
+		return "–"
+	}
+	return fmt.Sprintf("point %d", i)
 }
 
 // latentTick formats an axis end value compactly.
@@ -646,7 +1019,11 @@ func (r *latentRenderer) Layout(size fyne.Size) {
 	capH := r.origCap.MinSize().Height
 	r.origCap.Move(fyne.NewPos(rx, y))
 	r.origCap.Resize(r.origCap.MinSize())
+	live := !r.sliderCap.Hidden
 	side := min((rw-pad)/2, max(size.Height*0.28, 60))
+	if live {
+		side = min((rw-pad)/2, max(size.Height*0.16, 60))
+	}
 	r.reconCap.Move(fyne.NewPos(rx+side+pad, y))
 	r.reconCap.Resize(r.reconCap.MinSize())
 	y += capH
@@ -658,11 +1035,56 @@ func (r *latentRenderer) Layout(size fyne.Size) {
 	r.gridCap.Move(fyne.NewPos(rx, y))
 	r.gridCap.Resize(r.gridCap.MinSize())
 	y += r.gridCap.MinSize().Height + pad
-	g := max(min(rw, size.Height-y-pad), 0)
+	// Below the grid: the sliders beside their image, then the A→B strip.
+	rowH := float32(30)
+	btn := r.e.setA.MinSize()
+	stripSide := (rw - float32(latentInterpSteps-1)*2) / latentInterpSteps
+	var reserved float32
+	if live {
+		reserved = 2*pad + r.sliderCap.MinSize().Height + pad + latentSliders*rowH + 2*pad + btn.Height + pad + stripSide
+	}
+	g := max(min(rw, size.Height-y-pad-reserved), 0)
 	r.grid.Move(fyne.NewPos(rx, y))
 	r.grid.Resize(fyne.NewSquareSize(g))
 	r.gridMsg.Move(fyne.NewPos(rx-2*pad, y-2*pad)) // the label pads its text
 	r.gridMsg.Resize(fyne.NewSize(rw+2*pad, r.gridMsg.MinSize().Height))
+	if live {
+		y += max(g, r.gridMsg.MinSize().Height-2*pad) + 2*pad
+		y = min(y, size.Height-pad-reserved+2*pad)
+		r.sliderCap.Move(fyne.NewPos(rx, y))
+		r.sliderCap.Resize(r.sliderCap.MinSize())
+		y += r.sliderCap.MinSize().Height + pad
+		imgSide := min(latentSliders*rowH, rw*0.4)
+		r.e.sliderImg.Move(fyne.NewPos(rx, y))
+		r.e.sliderImg.Resize(fyne.NewSquareSize(imgSide))
+		nameW := float32(0)
+		for _, t := range r.sliderNames {
+			nameW = max(nameW, t.MinSize().Width)
+		}
+		sx := rx + imgSide + pad
+		for i, s := range r.e.sliders {
+			t := r.sliderNames[i]
+			ts := t.MinSize()
+			t.Move(fyne.NewPos(sx, y+float32(i)*rowH+(rowH-ts.Height)/2))
+			t.Resize(ts)
+			s.Move(fyne.NewPos(sx+nameW, y+float32(i)*rowH))
+			s.Resize(fyne.NewSize(max(rx+rw-sx-nameW, 0), rowH))
+		}
+		y += latentSliders*rowH + 2*pad
+		bw := max(btn.Width, r.e.setB.MinSize().Width)
+		r.e.setB.Move(fyne.NewPos(rx+rw-bw, y))
+		r.e.setB.Resize(fyne.NewSize(bw, btn.Height))
+		r.e.setA.Move(fyne.NewPos(rx+rw-2*bw-pad, y))
+		r.e.setA.Resize(fyne.NewSize(bw, btn.Height))
+		ic := r.interpCap.MinSize()
+		r.interpCap.Move(fyne.NewPos(rx, y+(btn.Height-ic.Height)/2))
+		r.interpCap.Resize(ic)
+		y += btn.Height + pad
+		for i, img := range r.e.interpImgs {
+			img.Move(fyne.NewPos(rx+float32(i)*(stripSide+2), y))
+			img.Resize(fyne.NewSquareSize(stripSide))
+		}
+	}
 
 	// Legend, right of the plot.
 	lw := float32(0)

@@ -257,9 +257,10 @@ func TestLatentExplorerKeepsOnlyTheLatestData(t *testing.T) {
 	test.NewTempWindow(t, e).Resize(fyne.NewSize(900, 600))
 	e.SetData(ae, ds)
 	e.SetData(ae, small)
-	// Each run posts twice (the plot, then the grid): wait for both runs,
-	// so the first one's late results get their chance to (wrongly) show.
-	p.until(t, "both runs to finish", time.Minute, func() bool { return ran == 4 })
+	// Each run posts twice (the plot, then the grid), and showing the last
+	// run's plot decodes the sliders' code (one more post): wait for all
+	// five, so the first run's late results get their chance to (wrongly) show.
+	p.until(t, "both runs to finish", time.Minute, func() bool { return ran == 5 })
 	if e.Points() != 10 || e.Grid() == nil {
 		t.Errorf("%d points (grid %v), want the 10 of the last SetData", e.Points(), e.Grid() != nil)
 	}
