@@ -4,7 +4,9 @@ package imageops
 
 import (
 	"fmt"
+	"image"
 	"math/rand"
+	"slices"
 )
 
 // Dataset holds images as float32 values in [0,1], laid out N×C×H×W
@@ -17,6 +19,10 @@ type Dataset struct {
 	Classes []string  // class names; Labels index into it
 	Files   []string  // where each image came from ("dir/a.png" or "train.idx.gz#17")
 	Skipped []Skipped // files that could not be used, with the reason
+
+	// SourceSizes are the images' sizes in their files, before resizing
+	// (folders only; nil for IDX data, whose images all have Width×Height).
+	SourceSizes []image.Point
 }
 
 // Skipped names a file that was not loaded and why.
@@ -108,6 +114,22 @@ func (d *Dataset) ClassCounts() map[string]int {
 		counts[d.Label(i)]++
 	}
 	return counts
+}
+
+// SizeStats summarises the source sizes: the smallest and largest width and
+// height and the median image (by pixel count). ok is false without sizes.
+func (d *Dataset) SizeStats() (lo, hi, median image.Point, ok bool) {
+	if len(d.SourceSizes) == 0 {
+		return lo, hi, median, false
+	}
+	lo, hi = d.SourceSizes[0], d.SourceSizes[0]
+	for _, s := range d.SourceSizes {
+		lo = image.Pt(min(lo.X, s.X), min(lo.Y, s.Y))
+		hi = image.Pt(max(hi.X, s.X), max(hi.Y, s.Y))
+	}
+	sorted := slices.Clone(d.SourceSizes)
+	slices.SortFunc(sorted, func(a, b image.Point) int { return a.X*a.Y - b.X*b.Y })
+	return lo, hi, sorted[len(sorted)/2], true
 }
 
 // Range returns the smallest and largest value in the dataset.

@@ -3,6 +3,7 @@ package imageops
 import (
 	"context"
 	"fmt"
+	"image"
 	"os"
 	"path/filepath"
 	"slices"
@@ -86,6 +87,7 @@ func (l *folderLoader) load(ctx context.Context, paths []string) (*Dataset, erro
 	}
 	data := make([]float32, limit*size)
 	var files []string
+	var sources []image.Point
 	var skipped []Skipped
 
 	prog := startProgress(l.opt.Progress, limit)
@@ -97,7 +99,8 @@ func (l *folderLoader) load(ctx context.Context, paths []string) (*Dataset, erro
 			prog.addTotal(len(batch))
 		}
 		next += len(batch)
-		errs, err := l.decodeAll(ctx, batch, data[base*size:], size, prog)
+		srcSizes := make([]image.Point, len(batch))
+		errs, err := l.decodeAll(ctx, batch, data[base*size:], size, srcSizes, prog)
 		if err != nil {
 			prog.stop()
 			return nil, err
@@ -113,6 +116,7 @@ func (l *folderLoader) load(ctx context.Context, paths []string) (*Dataset, erro
 				copy(data[k*size:(k+1)*size], data[(base+i)*size:(base+i+1)*size])
 			}
 			files = append(files, p)
+			sources = append(sources, srcSizes[i])
 		}
 	}
 	prog.stop()
@@ -123,14 +127,14 @@ func (l *folderLoader) load(ctx context.Context, paths []string) (*Dataset, erro
 	}
 	return &Dataset{
 		Width: l.w, Height: l.h, Channels: l.opt.channels(),
-		Data: data, Files: files, Skipped: skipped,
+		Data: data, Files: files, Skipped: skipped, SourceSizes: sources,
 	}, nil
 }
 
 // decodeAll decodes paths[i] into dst[i*size:] with opt.Workers goroutines.
 // It returns the per-file skip errors, or an error that stops the load
 // (cancellation, or mixed sizes when the native size was asked for).
-func (l *folderLoader) decodeAll(ctx context.Context, paths []string, dst []float32, size int, prog *progress) ([]error, error) {
+func (l *folderLoader) decodeAll(ctx context.Context, paths []string, dst []float32, size int, srcSizes []image.Point, prog *progress) ([]error, error) {
 	parent := ctx
 	ctx, cancel := context.WithCancelCause(parent)
 	defer cancel(nil)
@@ -147,7 +151,7 @@ func (l *folderLoader) decodeAll(ctx context.Context, paths []string, dst []floa
 				if i >= len(paths) {
 					return
 				}
-				err := l.decodeFile(d, paths[i], dst[i*size:(i+1)*size])
+				err := l.decodeFile(d, paths[i], dst[i*size:(i+1)*size], &srcSizes[i])
 				if _, ok := err.(*skipError); err != nil && !ok {
 					cancel(err)
 					return
@@ -172,7 +176,7 @@ func (l *folderLoader) decodeAll(ctx context.Context, paths []string, dst []floa
 
 // decodeFile loads one image into dst. It returns a *skipError for a file
 // that cannot be used, or another error that must stop the whole load.
-func (l *folderLoader) decodeFile(d *decoder, path string, dst []float32) error {
+func (l *folderLoader) decodeFile(d *decoder, path string, dst []float32, srcSize *image.Point) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return skipf("cannot open: %v", bareError(err))
@@ -185,6 +189,7 @@ func (l *folderLoader) decodeFile(d *decoder, path string, dst []float32) error 
 	if err != nil {
 		return err
 	}
+	*srcSize = image.Pt(cfg.Width, cfg.Height)
 	if l.opt.nativeSize() && (cfg.Width != l.w || cfg.Height != l.h) {
 		return fmt.Errorf("images in %s have different sizes (%s is %dx%d but %s is %dx%d); choose a target width and height",
 			l.dir, l.nativeFrom, l.w, l.h, path, cfg.Width, cfg.Height)

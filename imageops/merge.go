@@ -37,6 +37,10 @@ func Merge(parts ...*Dataset) (*Dataset, error) {
 			out.Files = append(out.Files, p.fileAt(i))
 		}
 		out.Skipped = append(out.Skipped, p.Skipped...)
+		out.SourceSizes = append(out.SourceSizes, p.SourceSizes...)
+	}
+	if len(out.SourceSizes) != out.Len() {
+		out.SourceSizes = nil // some parts (IDX) had none
 	}
 	return out, nil
 }

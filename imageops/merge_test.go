@@ -1,6 +1,12 @@
 package imageops
 
-import "testing"
+import (
+	"context"
+	"fmt"
+	"image"
+	"path/filepath"
+	"testing"
+)
 
 func TestMerge(t *testing.T) {
 	a := &Dataset{Width: 1, Height: 1, Channels: 1, Data: []float32{0.1, 0.2}, Labels: []int{0, 1},
@@ -22,5 +28,25 @@ func TestMerge(t *testing.T) {
 	c := &Dataset{Width: 2, Height: 1, Channels: 1, Data: []float32{0, 0}}
 	if _, err := Merge(a, c); err == nil {
 		t.Error("merged images of different sizes")
+	}
+}
+
+func TestSourceSizeStats(t *testing.T) {
+	dir := t.TempDir()
+	for i, sz := range []image.Point{{40, 30}, {10, 80}, {20, 20}} {
+		if err := SavePNG(filepath.Join(dir, fmt.Sprintf("%d.png", i)), image.NewGray(image.Rectangle{Max: sz})); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d, err := Load(context.Background(), dir, Options{Width: 8, Height: 8, Gray: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lo, hi, med, ok := d.SizeStats()
+	if !ok || lo != image.Pt(10, 20) || hi != image.Pt(40, 80) || med != image.Pt(10, 80) {
+		t.Fatalf("stats %v %v %v %v from %v", lo, hi, med, ok, d.SourceSizes)
+	}
+	if _, _, _, ok := (&Dataset{}).SizeStats(); ok {
+		t.Error("stats without sizes")
 	}
 }

@@ -224,6 +224,11 @@ func (d *dataPanel) setDataset(name string, ds *imageops.Dataset, thumbs []image
 	if classes > 0 {
 		info += " · " + plural(classes, "class", "classes")
 	}
+	if lo, hi, med, ok := ds.SizeStats(); ok && lo != hi {
+		info += fmt.Sprintf("\nfiles from %d×%d to %d×%d, median %d×%d", lo.X, lo.Y, hi.X, hi.Y, med.X, med.Y)
+	} else if ok {
+		info += fmt.Sprintf("\nfiles all %d×%d", lo.X, lo.Y)
+	}
 	d.info.SetText(info)
 	d.classes.SetText(classSummary(ds.Classes, counts))
 	d.classes.Hidden = d.classes.Text == ""

@@ -77,3 +77,15 @@ func TestDropSeveralFolders(t *testing.T) {
 		t.Errorf("the data panel does not name both folders: %v", visibleTexts(w.Content()))
 	}
 }
+
+// TestSourceSizesShown: the data panel says how large the files were
+// before they were resized.
+func TestSourceSizesShown(t *testing.T) {
+	s, w, p := newTestStudio(t)
+	dir := writeDigitFolder(t, 5, map[int]string{1: "one"})
+	s.LoadPath(dir)
+	p.until(t, "the folder to load", 30*time.Second, func() bool { return !s.Busy() })
+	if !containsText(visibleTexts(w.Content()), "files all 28×28") {
+		t.Errorf("no source size line: %v", visibleTexts(w.Content()))
+	}
+}
