@@ -54,6 +54,10 @@ type dataPanel struct {
 	name, info, classes *widget.Label
 	thumbs              *fyne.Container
 	earlyThumbs         *fyne.Container // the first images decoded, while loading
+	prep                *fyne.Container // a file as new size/colour settings would load it
+	prepImage           *canvas.Image
+	prepText            *widget.Label
+	prepGen             int // drops previews of settings since changed
 	skipped             *fyne.Container
 	skippedText         *widget.Label
 	reload              *widget.Button
@@ -128,6 +132,15 @@ func newDataPanel(s *Studio) *dataPanel {
 		}
 	})
 	d.reload.Hide()
+	d.prepImage = canvas.NewImageFromImage(nil)
+	d.prepImage.ScaleMode = canvas.ImageScalePixels
+	d.prepImage.FillMode = canvas.ImageFillContain
+	d.prepImage.SetMinSize(fyne.NewSquareSize(56))
+	d.prepText = widget.NewLabel("")
+	d.prepText.Wrapping = fyne.TextWrapWord
+	d.prepText.SizeName = theme.SizeNameCaptionText
+	d.prep = container.NewBorder(nil, nil, d.prepImage, nil, d.prepText)
+	d.prep.Hide()
 	d.box = container.NewStack(d.empty)
 	return d
 }
@@ -137,7 +150,7 @@ func (d *dataPanel) view() fyne.CanvasObject {
 	size := container.NewBorder(nil, nil, widget.NewLabel("Image size"), nil, f.Size)
 	opts := container.NewBorder(nil, nil, nil, container.NewHBox(f.Gray, d.reload), size)
 	val := container.NewBorder(nil, nil, widget.NewLabel("Held out for validation (%)"), nil, f.Val)
-	return container.NewVBox(d.box, d.loadErr, opts, val)
+	return container.NewVBox(d.box, d.loadErr, opts, d.prep, val)
 }
 
 // markStale highlights Reload when the size or gray settings no longer
@@ -155,6 +168,37 @@ func (d *dataPanel) markStale() {
 		d.reload.Importance = imp
 		d.reload.Refresh()
 	}
+	d.previewSettings(opt, imp == widget.HighImportance)
+}
+
+// previewSettings shows the first loaded file as the new size and colour
+// settings would load it, before the user presses Reload; it decodes in
+// the background.
+func (d *dataPanel) previewSettings(opt imageops.Options, changed bool) {
+	ds := d.s.ds
+	if !changed || ds == nil || len(ds.SourceSizes) == 0 || opt.Width == 0 {
+		d.prep.Hide()
+		return
+	}
+	path, gen := ds.Files[0], d.prepGen+1
+	d.prepGen = gen
+	go func() {
+		vals, err := imageops.LoadImage(path, opt.Width, opt.Height, opt.Gray)
+		d.s.post(func() {
+			if gen != d.prepGen || err != nil {
+				return // settings changed again, or the file is gone
+			}
+			c := 3
+			if opt.Gray {
+				c = 1
+			}
+			d.prepImage.Image = imageops.ToImage(vals, opt.Width, opt.Height, c)
+			d.prepImage.Refresh()
+			d.prepText.SetText(fmt.Sprintf("%s at %d×%d %s; press Reload to apply", filepath.Base(path), opt.Width, opt.Height, map[bool]string{true: "gray", false: "RGB"}[opt.Gray]))
+			d.prep.Show()
+			d.s.relayout()
+		})
+	}()
 }
 
 func (d *dataPanel) show(o fyne.CanvasObject) {

@@ -89,3 +89,29 @@ func TestSourceSizesShown(t *testing.T) {
 		t.Errorf("no source size line: %v", visibleTexts(w.Content()))
 	}
 }
+
+// TestPreprocessingPreview: changing the image size shows a loaded file as
+// the new setting would load it, before Reload; undoing the change hides it.
+func TestPreprocessingPreview(t *testing.T) {
+	s, w, p := newTestStudio(t)
+	dir := writeDigitFolder(t, 5, map[int]string{1: "one"})
+	s.LoadPath(dir)
+	p.until(t, "the folder to load", 30*time.Second, func() bool { return !s.Busy() })
+	d := s.data
+	if d.prep.Visible() {
+		t.Fatal("a preview shows before any change")
+	}
+	s.form.Size.SetText("14")
+	p.until(t, "the preview", 10*time.Second, func() bool { return d.prep.Visible() })
+	if b := d.prepImage.Image.Bounds(); b.Dx() != 14 || b.Dy() != 14 {
+		t.Errorf("preview is %v", b)
+	}
+	if !containsText(visibleTexts(w.Content()), "at 14×14 gray; press Reload") {
+		t.Errorf("preview caption missing: %v", visibleTexts(d.prep))
+	}
+	s.form.Size.SetText("28")
+	p.run()
+	if d.prep.Visible() {
+		t.Error("the preview stays after undoing the change")
+	}
+}
