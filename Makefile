@@ -5,7 +5,7 @@ export PATH := $(PATH):/usr/local/go/bin
 GO ?= go
 BIN := bin/latentstudio
 
-.PHONY: setup build run test demo bench docs clean
+.PHONY: setup build run test demo bench docs latency clean
 
 setup:
 	./scripts/setup.sh
@@ -39,3 +39,8 @@ clean:
 # Re-render the window captures the README shows (docs/*.png).
 docs:
 	LATENTSTUDIO_DOCS=1 $(GO) test -count=1 -run 'Studio' ./ui/
+
+# UI latency in a real GL window under Xvfb while a conv model trains
+# (needs Debian's xvfb).
+latency:
+	xvfb-run -a env LATENTSTUDIO_GL_TESTS=1 LIBGL_ALWAYS_SOFTWARE=1 $(GO) test -count=1 -run RealWindow -v ./app/
