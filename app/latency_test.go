@@ -44,6 +44,7 @@ func TestUILatencyRealWindow(t *testing.T) {
 	if realApp == nil {
 		t.Skip("needs DISPLAY and LATENTSTUDIO_GL_TESTS=1")
 	}
+	t.Setenv("XDG_CACHE_HOME", t.TempDir()) // the studio's checkpoints
 	var s *ui.Studio
 	fyne.DoAndWait(func() {
 		w := realApp.Driver().AllWindows()[0]

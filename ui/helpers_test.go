@@ -66,6 +66,7 @@ func (p *poster) until(t *testing.T, what string, timeout time.Duration, cond fu
 func newTestStudio(t *testing.T) (*Studio, fyne.Window, *poster) {
 	t.Helper()
 	test.NewTempApp(t)
+	t.Setenv("XDG_CACHE_HOME", t.TempDir()) // checkpoints go to the cache
 	w := test.NewTempWindow(t, nil)
 	p := &poster{}
 	s := NewStudio(w, p.post)

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -12,6 +13,31 @@ import (
 
 	"latentstudio/models"
 )
+
+// openMenu offers the recent model files (checkpoints included) and a file
+// chooser, below the button that asked for it.
+func (s *Studio) openMenu(from fyne.CanvasObject) {
+	items := []*fyne.MenuItem{fyne.NewMenuItem("Choose a file…", s.chooseModel)}
+	if recent := recentModels(); len(recent) > 0 {
+		items = append(items, fyne.NewMenuItemSeparator())
+		for _, path := range recent {
+			items = append(items, fyne.NewMenuItem(filepath.Base(path)+"  ·  "+filepath.Dir(path), func() { s.OpenModel(path) }))
+		}
+	}
+	c := s.win.Canvas()
+	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(from).AddXY(0, from.Size().Height)
+	widget.ShowPopUpMenuAtPosition(fyne.NewMenu("", items...), c, pos)
+}
+
+// checkpointDir is where training runs of the studio save checkpoints.
+func checkpointDir() (string, error) {
+	base, err := os.UserCacheDir()
+	if err != nil {
+		return "", err
+	}
+	dir := filepath.Join(base, "latentstudio", "checkpoints")
+	return dir, os.MkdirAll(dir, 0o755)
+}
 
 // chooseModel lets the user pick a .lsm file and opens it.
 func (s *Studio) chooseModel() {
@@ -44,6 +70,7 @@ func (s *Studio) OpenModel(path string) {
 				return
 			}
 			s.opened = ae
+			rememberModel(path)
 			s.modelChanged()
 			s.setStatus("Opened "+filepath.Base(path)+": "+modelSummary(ae, "; "), widget.SuccessImportance)
 			dialog.ShowInformation(filepath.Base(path), modelSummary(ae, "\n"), s.win)

@@ -7,6 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
 	"latentstudio/models"
 )
 
@@ -43,5 +46,29 @@ func TestOpenModelShowsWhatItHolds(t *testing.T) {
 	p.until(t, "the bad model to be refused", 10*time.Second, func() bool { return strings.HasPrefix(s.Status(), "Could not open") })
 	if !strings.Contains(s.Status(), "not a zip") || s.Opened() == nil {
 		t.Errorf("status %q; the good model must stay open", s.Status())
+	}
+}
+
+// TestRecentModelsAndCheckpoints: a training run leaves a checkpoint that
+// the Open model menu offers, and opening it works.
+func TestRecentModelsAndCheckpoints(t *testing.T) {
+	s, w, p := newTestStudio(t)
+	loadDigits(t, s, p, 20)
+	s.form.Layers.SetText("16")
+	s.form.Epochs.SetText("2")
+	test.Tap(s.TrainButton())
+	p.until(t, "training", 60*time.Second, func() bool { return !s.Busy() })
+	recent := recentModels()
+	if len(recent) != 1 || !strings.Contains(recent[0], filepath.Join("latentstudio", "checkpoints", "run-")) {
+		t.Fatalf("recent models %v", recent)
+	}
+	test.Tap(findButton(t, w.Content(), "Open model…").(*widget.Button))
+	if !containsText(visibleTexts(w.Canvas().Overlays().Top()), filepath.Base(recent[0])) {
+		t.Fatalf("the Open menu does not offer the checkpoint: %v", visibleTexts(w.Canvas().Overlays().Top()))
+	}
+	s.OpenModel(recent[0])
+	p.until(t, "the checkpoint to open", 10*time.Second, func() bool { return s.Opened() != nil })
+	if h := s.Opened().History; h.Epochs != 2 {
+		t.Errorf("checkpoint history %+v", h)
 	}
 }

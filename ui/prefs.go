@@ -23,14 +23,19 @@ func recentFolders() []string {
 
 // rememberFolder puts path first in the recent list. Fyne's preferences
 // take their own lock, so loaders may call it from their goroutine.
-func rememberFolder(path string) {
+func rememberFolder(path string) { rememberIn(prefRecentFolders, path) }
+
+// rememberIn puts path, made absolute, first in the preference list key,
+// keeping maxRecent entries.
+func rememberIn(key, path string) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		abs = path
 	}
-	list := slices.DeleteFunc(recentFolders(), func(p string) bool { return p == abs })
+	prefs := fyne.CurrentApp().Preferences()
+	list := slices.DeleteFunc(prefs.StringList(key), func(p string) bool { return p == abs })
 	list = append([]string{abs}, list...)
-	fyne.CurrentApp().Preferences().SetStringList(prefRecentFolders, list[:min(len(list), maxRecent)])
+	prefs.SetStringList(key, list[:min(len(list), maxRecent)])
 }
 
 // recentList shows the recent folders as buttons that load them again.
@@ -91,4 +96,17 @@ func saveWindowSize(w fyne.Window) {
 	p := fyne.CurrentApp().Preferences()
 	p.SetFloat(prefWindowWidth, float64(size.Width))
 	p.SetFloat(prefWindowHeight, float64(size.Height))
+}
+
+// Recent model files, newest first.
+const prefRecentModels = "recentModels"
+
+// recentModels lists the model files opened, saved or checkpointed before.
+func recentModels() []string {
+	return fyne.CurrentApp().Preferences().StringList(prefRecentModels)
+}
+
+// rememberModel puts a model file first in the recent list (any goroutine).
+func rememberModel(path string) {
+	rememberIn(prefRecentModels, path)
 }

@@ -171,7 +171,8 @@ func (s *Studio) layout() fyne.CanvasObject {
 		s.modelInfo,
 		s.problem,
 	)
-	open := widget.NewButtonWithIcon("Open model…", theme.FolderOpenIcon(), s.chooseModel)
+	var open *widget.Button
+	open = widget.NewButtonWithIcon("Open model…", theme.FolderOpenIcon(), func() { s.openMenu(open) })
 	open.Importance = widget.LowImportance
 	s.saveBtn.Importance = widget.LowImportance
 	buttons := container.NewHBox(s.trainBtn, s.moreBtn, s.pauseBtn, s.stopBtn)

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -24,10 +26,11 @@ import (
 // pending under mu; a ticker goroutine hands them to the UI goroutine
 // about ten times a second.
 type trainRun struct {
-	cancel context.CancelFunc
-	ended  chan struct{}       // closed when the trainer goroutine returns
-	from   *models.Autoencoder // the model to train further, or nil for a new one
-	offset int                 // steps the model had before this run
+	cancel     context.CancelFunc
+	ended      chan struct{}       // closed when the trainer goroutine returns
+	from       *models.Autoencoder // the model to train further, or nil for a new one
+	offset     int                 // steps the model had before this run
+	checkpoint string              // where the run saves checkpoints, "" for nowhere
 
 	mu      sync.Mutex
 	trainer *models.Trainer
@@ -169,6 +172,11 @@ func (s *Studio) startTraining(more bool) {
 		run.offset = run.from.History.Steps
 		p.cfg = run.from.Config()
 	}
+	if dir, err := checkpointDir(); err == nil {
+		// Saved at every epoch end and every few minutes: a crash loses little.
+		p.opts.CheckpointPath = filepath.Join(dir, fmt.Sprintf("run-%s.lsm", time.Now().Format("20060102-150405")))
+		run.checkpoint = p.opts.CheckpointPath
+	}
 	s.run = run
 	s.paused = false
 	s.lastVal = math.NaN()
@@ -253,6 +261,9 @@ func (s *Studio) showProgress(e models.Event) {
 
 func (s *Studio) finishTraining(run *trainRun, done *models.Event) {
 	defer s.modelChanged()
+	if _, err := os.Stat(run.checkpoint); run.checkpoint != "" && err == nil {
+		rememberModel(run.checkpoint) // the run's last checkpoint, for Open model
+	}
 	s.run = nil
 	s.paused = false
 	run.mu.Lock()
@@ -452,6 +463,7 @@ func (s *Studio) saveTo(path string) {
 				s.setStatus("Could not save the model: "+err.Error(), widget.DangerImportance)
 				return
 			}
+			rememberModel(path)
 			s.setStatus("Saved the model to "+path, widget.SuccessImportance)
 		})
 	}()
