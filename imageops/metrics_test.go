@@ -94,3 +94,40 @@ func TestNoisyPhotoMetrics(t *testing.T) {
 		t.Errorf("SSIM (7×7) %.3f, want about 0.36", s7)
 	}
 }
+
+func TestSaltPepperAndPoissonNoise(t *testing.T) {
+	rng := rand.New(rand.NewSource(5))
+	src := constant(100000, 0.5)
+	dst := make([]float32, len(src))
+	AddSaltPepperNoise(dst, src, 0.1, rng)
+	var zeros, ones, kept int
+	for _, v := range dst {
+		switch v {
+		case 0:
+			zeros++
+		case 1:
+			ones++
+		case 0.5:
+			kept++
+		}
+	}
+	if math.Abs(float64(zeros)/1e5-0.05) > 0.005 || math.Abs(float64(ones)/1e5-0.05) > 0.005 || zeros+ones+kept != 1e5 {
+		t.Errorf("salt and pepper: %d zeros, %d ones, %d kept", zeros, ones, kept)
+	}
+	// Poisson with mean 0.3·peak: mean 0.3, variance 0.3/peak after scaling
+	// (0.3 keeps clipping at 1 negligible).
+	src = constant(100000, 0.3)
+	for _, peak := range []float64{10, 100} {
+		AddPoissonNoise(dst, src, peak, rng)
+		var mean, sq float64
+		for _, v := range dst {
+			mean += float64(v) / 1e5
+		}
+		for _, v := range dst {
+			sq += (float64(v) - mean) * (float64(v) - mean) / 1e5
+		}
+		if math.Abs(mean-0.3) > 0.005 || math.Abs(sq-0.3/peak)/(0.3/peak) > 0.05 {
+			t.Errorf("peak %v: mean %.4f, variance %.5f, want 0.3 and %.5f", peak, mean, sq, 0.3/peak)
+		}
+	}
+}
