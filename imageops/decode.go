@@ -85,6 +85,11 @@ func (d *decoder) decode(f *os.File) (img image.Image, err error) {
 	if err != nil {
 		return nil, decodeSkip(err, format)
 	}
+	if format == "jpeg" { // cameras store the rotation in EXIF
+		if _, err := f.Seek(0, io.SeekStart); err == nil {
+			img = orient(img, jpegOrientation(f))
+		}
+	}
 	return img, nil
 }
 
