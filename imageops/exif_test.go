@@ -54,7 +54,7 @@ func TestJPEGOrientationIsRespected(t *testing.T) {
 		topIsBlack bool // for rotations: is the top row dark?
 	}{
 		{1, binary.BigEndian, 16, 8, false},
-		{6, binary.BigEndian, 8, 16, true},    // 90° clockwise: the left (black) half goes to the top
+		{6, binary.BigEndian, 8, 16, true},     // 90° clockwise: the left (black) half goes to the top
 		{8, binary.LittleEndian, 8, 16, false}, // 90° counter-clockwise: the right (white) half goes to the top
 	} {
 		path := filepath.Join(dir, "o.jpg")
