@@ -148,7 +148,6 @@ type run struct {
 	start       time.Time
 	pausedFor   time.Duration
 	step, steps int
-	samples     int
 }
 
 // previewBatch is the fixed set of validation images shown while training.
@@ -198,7 +197,7 @@ func (t *Trainer) Run(ctx context.Context) (err error) {
 			loss := scalar(r.net.loss)
 			if math.IsNaN(loss) || math.IsInf(loss, 0) {
 				t.ae.copyWeightsFrom(r.lastGood)
-				r.step, r.samples = r.lastGoodStep, r.lastGoodStep*batch
+				r.step = r.lastGoodStep
 				r.finish(&ev) // the history says what the kept weights saw
 				return fmt.Errorf("%w: the loss became %v at step %d (epoch %d); kept the weights from step %d (try a lower learning rate)",
 					ErrDiverged, loss, r.step+1, epoch, r.lastGoodStep)
@@ -207,7 +206,6 @@ func (t *Trainer) Run(ctx context.Context) (err error) {
 				return err
 			}
 			r.step++
-			r.samples += batch
 			epochLoss += loss
 			ev.Kind, ev.Step, ev.TrainLoss = EventStep, r.step, loss
 			r.timing(&ev)
@@ -333,7 +331,7 @@ func (r *run) timeUp() bool { return r.opt.MaxDuration > 0 && r.activeTime() >= 
 func (r *run) timing(ev *Event) {
 	ev.Elapsed = r.activeTime()
 	if secs := ev.Elapsed.Seconds(); secs > 0 {
-		ev.SamplesPerSecond = float64(r.samples) / secs
+		ev.SamplesPerSecond = float64(r.step*r.net.batch) / secs
 	}
 	if r.step > 0 {
 		perStep := ev.Elapsed / time.Duration(r.step)
@@ -373,16 +371,7 @@ func (r *run) checkpoint(ev Event) {
 	}
 	r.lastCheckpoint = time.Now()
 	snap := r.lastGood.Clone()
-	snap.History = r.ae.History
-	snap.History.Steps += r.lastGoodStep
-	snap.History.Samples += r.lastGoodStep * r.net.batch
-	snap.History.Seconds += r.activeTime().Seconds()
-	if !math.IsNaN(ev.TrainLoss) {
-		snap.History.TrainLoss = ev.TrainLoss
-	}
-	if !math.IsNaN(ev.ValLoss) {
-		snap.History.ValLoss = ev.ValLoss
-	}
+	snap.History = r.historyAfter(r.lastGoodStep, ev)
 	ev.Kind, ev.Err = EventCheckpoint, snap.Save(r.opt.CheckpointPath)
 	r.opt.OnEvent(ev)
 }
@@ -397,21 +386,28 @@ func (r *run) validate(ctx context.Context) (float64, error) {
 
 // finish records the run in the model's history.
 func (r *run) finish(ev *Event) error {
-	h := &r.ae.History
-	h.Steps += r.step
-	h.Samples += r.samples
+	if ev.Stopped && r.val != nil && r.val.Len() > 0 {
+		ev.ValLoss, _ = r.validate(context.Background())
+	}
+	r.ae.History = r.historyAfter(r.step, *ev)
+	r.snapshot.Store(r.ae.Clone())
+	return nil
+}
+
+// historyAfter is the model's history extended by this run's first steps
+// steps and the losses of ev (those it measured).
+func (r *run) historyAfter(steps int, ev Event) History {
+	h := r.ae.History
+	h.Steps += steps
+	h.Samples += steps * r.net.batch
 	h.Seconds += r.activeTime().Seconds()
 	if !math.IsNaN(ev.TrainLoss) {
 		h.TrainLoss = ev.TrainLoss
 	}
-	if ev.Stopped && r.val != nil && r.val.Len() > 0 {
-		ev.ValLoss, _ = EvaluateLoss(context.Background(), r.ae, r.val, r.opt.Seed+2)
-	}
 	if !math.IsNaN(ev.ValLoss) {
 		h.ValLoss = ev.ValLoss
 	}
-	r.snapshot.Store(r.ae.Clone())
-	return nil
+	return h
 }
 
 // EvaluateLoss is the model's mean loss on a dataset; for denoising models
