@@ -8,7 +8,6 @@ import (
 	"math"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -96,9 +95,8 @@ func (f *trainFlags) loadOptions() (imageops.Options, error) {
 // loadData loads a dataset with a progress bar. IDX data are gray at their
 // native size unless asked otherwise; folders of images default to 64x64.
 func loadData(ctx context.Context, src string, opt imageops.Options) (*imageops.Dataset, error) {
-	idx := strings.Contains(filepath.Base(src), "idx3-ubyte") || (isDir(src) && holdsIDX(src))
 	switch {
-	case idx:
+	case imageops.IsIDX(src):
 		opt.Gray = true
 	case opt.Width == 0:
 		opt.Width, opt.Height = 64, 64
@@ -138,18 +136,6 @@ func reportSkipped(skipped []imageops.Skipped) {
 func isDir(path string) bool {
 	st, err := os.Stat(path)
 	return err == nil && st.IsDir()
-}
-
-// holdsIDX reports whether a folder holds MNIST-style IDX image files, which
-// imageops loads at their native size.
-func holdsIDX(dir string) bool {
-	entries, _ := os.ReadDir(dir)
-	for _, e := range entries {
-		if strings.Contains(e.Name(), "idx3-ubyte") {
-			return true
-		}
-	}
-	return false
 }
 
 // parseNoise reads gaussian:SIGMA.

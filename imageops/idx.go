@@ -351,3 +351,22 @@ func idxLabelsPath(imagesPath string) string {
 	}
 	return ""
 }
+
+// IsIDX reports whether src is an MNIST-style IDX images file, or a folder
+// holding one directly: sources whose images are gray and share one size.
+func IsIDX(src string) bool {
+	st, err := os.Stat(src)
+	if err != nil {
+		return false
+	}
+	if !st.IsDir() {
+		return isIDXImagesName(filepath.Base(src))
+	}
+	entries, _ := os.ReadDir(src)
+	for _, e := range entries {
+		if !e.IsDir() && isIDXImagesName(e.Name()) {
+			return true
+		}
+	}
+	return false
+}

@@ -66,3 +66,18 @@ func TestOnDecodedSeesImagesDuringTheLoad(t *testing.T) {
 		t.Fatalf("hook saw %d distinct images, dataset has %d", len(seen), d.Len())
 	}
 }
+
+func TestIsIDX(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "train-images-idx3-ubyte.gz"), []byte("x"), 0o644)
+	other := t.TempDir()
+	os.WriteFile(filepath.Join(other, "a.png"), []byte("x"), 0o644)
+	for src, want := range map[string]bool{
+		dir: true, filepath.Join(dir, "train-images-idx3-ubyte.gz"): true,
+		other: false, filepath.Join(other, "a.png"): false, filepath.Join(dir, "missing"): false,
+	} {
+		if got := IsIDX(src); got != want {
+			t.Errorf("IsIDX(%s) = %v, want %v", src, got, want)
+		}
+	}
+}
