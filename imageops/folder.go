@@ -80,7 +80,7 @@ func (l *folderLoader) probeSize(paths []string) {
 // covers just the shortfall, so the result is the first Limit good images
 // whatever the scheduling, and files beyond them are never opened.
 func (l *folderLoader) load(ctx context.Context, paths []string) (*Dataset, error) {
-	size := l.opt.channels() * l.w * l.h
+	size := l.opt.Channels() * l.w * l.h
 	limit := len(paths)
 	if l.opt.Limit > 0 && l.opt.Limit < limit {
 		limit = l.opt.Limit
@@ -126,7 +126,7 @@ func (l *folderLoader) load(ctx context.Context, paths []string) (*Dataset, erro
 		data = slices.Clone(data)
 	}
 	return &Dataset{
-		Width: l.w, Height: l.h, Channels: l.opt.channels(),
+		Width: l.w, Height: l.h, Channels: l.opt.Channels(),
 		Data: data, Files: files, Skipped: skipped, SourceSizes: sources,
 	}, nil
 }

@@ -112,7 +112,7 @@ func readIDX(ctx context.Context, images, labels io.Reader, name, labelsName str
 		return nil, fmt.Errorf("loading %s: %w", name, err)
 	}
 
-	ds := &Dataset{Width: w, Height: h, Channels: opt.channels(), Data: data}
+	ds := &Dataset{Width: w, Height: h, Channels: opt.Channels(), Data: data}
 	ds.Files = make([]string, count)
 	for i := range ds.Files {
 		ds.Files[i] = name + "#" + strconv.Itoa(i)
@@ -157,7 +157,7 @@ func idxValues(ctx context.Context, pix []byte, rows, cols, w, h int, opt Option
 	const batch = 256
 	img := rows * cols
 	count := len(pix) / img
-	size := opt.channels() * w * h
+	size := opt.Channels() * w * h
 	data := make([]float32, count*size)
 	prog := startProgress(opt.Progress, count)
 	defer prog.stop()

@@ -60,7 +60,8 @@ func (o Options) normalized() (Options, error) {
 	return o, nil
 }
 
-func (o Options) channels() int {
+// Channels is the number of channels images load with: 1 gray, 3 RGB.
+func (o Options) Channels() int {
 	if o.Gray {
 		return 1
 	}

@@ -188,11 +188,7 @@ func (d *dataPanel) previewSettings(opt imageops.Options, changed bool) {
 			if gen != d.prepGen || err != nil {
 				return // settings changed again, or the file is gone
 			}
-			c := 3
-			if opt.Gray {
-				c = 1
-			}
-			d.prepImage.Image = imageops.ToImage(vals, opt.Width, opt.Height, c)
+			d.prepImage.Image = imageops.ToImage(vals, opt.Width, opt.Height, opt.Channels())
 			d.prepImage.Refresh()
 			d.prepText.SetText(fmt.Sprintf("%s at %d×%d %s; press Reload to apply", filepath.Base(path), opt.Width, opt.Height, map[bool]string{true: "gray", false: "RGB"}[opt.Gray]))
 			d.prep.Show()
@@ -437,12 +433,9 @@ func (s *Studio) startLoad(name string, again func(), load func(context.Context,
 		job.done.Store(int64(done))
 		job.total.Store(int64(total))
 	}
-	channels := 3
-	if opt.Gray {
-		channels = 1
-	}
 	if opt.Width > 0 { // at the source's own size the shape is known only at the end
-		opt.OnDecoded = func(v []float32) { job.addEarly(v, opt.Width, opt.Height, channels) }
+		w, h, c := opt.Width, opt.Height, opt.Channels()
+		opt.OnDecoded = func(v []float32) { job.addEarly(v, w, h, c) }
 	}
 	s.data.setThumbs(s.data.earlyThumbs, nil)
 	s.data.loadErr.Hide()
