@@ -24,7 +24,7 @@ func loadModel(path string) (*models.Autoencoder, error) {
 	if path == "" {
 		return nil, usageErrorf("--model is required")
 	}
-	ae, err := models.Load(path)
+	ae, err := assets.LoadModel(path)
 	if err != nil {
 		return nil, usageError{err}
 	}
@@ -38,17 +38,22 @@ func modelOptions(cfg models.Config) imageops.Options {
 
 func cmdApply(args []string) error {
 	fs := flag.NewFlagSet("apply", flag.ContinueOnError)
-	modelPath := fs.String("model", "", "trained model (.lsm)")
+	modelPath := fs.String("model", "", "trained model (.lsm), or builtin:denoise or builtin:colorize")
 	in := fs.String("in", "", "an image or a folder of images")
 	out := fs.String("out", "", "output image (when --in is an image) or folder")
 	sigma := fs.Float64("sigma", 0, "add Gaussian noise of this sigma (on [0,1], or 0-255 when above 1) before applying, to see denoising at work")
 	seed := fs.Int64("seed", 1, "seed for --sigma noise")
-	report := fs.String("report", "", "write files and seconds to this JSON file")
+	ref := fs.String("ref", "", "a clean original of the --in photo: report PSNR and SSIM against it")
+	strength := fs.Float64("strength", 1, "denoising strength: the share of the model's change kept, 0..1")
+	report := fs.String("report", "", "write files and seconds (and psnr/ssim with a reference) to this JSON file")
 	if err := fs.Parse(args); err != nil {
 		return usageError{err}
 	}
 	if *in == "" || *out == "" {
 		return usageErrorf("apply needs --in and --out")
+	}
+	if !(*strength > 0 && *strength <= 1) {
+		return usageErrorf("--strength must lie in (0,1], not %g", *strength)
 	}
 	ae, err := loadModel(*modelPath)
 	if err != nil {
@@ -56,6 +61,24 @@ func cmdApply(args []string) error {
 	}
 	start := time.Now()
 	cfg := ae.Config()
+	if photoModel(cfg) {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+		defer stop()
+		s := *sigma
+		if s > 1 {
+			s /= 255
+		}
+		rep, err := applyPhotos(ctx, ae, *in, *out, *ref, s, *strength, *seed)
+		if err != nil {
+			return err
+		}
+		rep["seconds"] = time.Since(start).Seconds()
+		fmt.Fprintf(os.Stderr, "wrote %d photos to %s in %.1fs\n", rep["files"], *out, rep["seconds"])
+		if *report != "" {
+			return writeJSON(*report, rep)
+		}
+		return nil
+	}
 	var data *imageops.Dataset
 	single := !isDir(*in)
 	if single {
@@ -108,7 +131,7 @@ func cmdApply(args []string) error {
 
 func cmdEncode(args []string) error {
 	fs := flag.NewFlagSet("encode", flag.ContinueOnError)
-	modelPath := fs.String("model", "", "trained model (.lsm)")
+	modelPath := fs.String("model", "", "trained model (.lsm), or builtin:denoise or builtin:colorize")
 	src := fs.String("data", "", "a folder of images or an IDX images file")
 	out := fs.String("out", "", "CSV file to write: file, class, then one column per code value")
 	if err := fs.Parse(args); err != nil {
@@ -173,10 +196,24 @@ func cmdInfo(args []string) error {
 	c, h := ae.Config(), ae.History
 	fmt.Printf("model       %s (format %s v%d)\n", *modelPath, models.FileFormat, models.FileVersion)
 	fmt.Printf("task        %s\n", c.Task)
-	fmt.Printf("arch        %s, encoder %v -> code %d, decoder mirrored\n", c.Arch, c.Layers, c.Code)
-	fmt.Printf("input       %dx%d, %d channel(s), %d values\n", c.Width, c.Height, c.Channels, c.InputSize())
+	switch {
+	case c.Arch == models.ArchResidual:
+		fmt.Printf("arch        residual: %d stride-1 3x3 conv layers %v predict the noise, subtracted from the input\n", len(c.Layers)+1, c.Layers)
+	default:
+		fmt.Printf("arch        %s, encoder %v -> code %d, decoder mirrored\n", c.Arch, c.Layers, c.CodeSize())
+	}
+	fmt.Printf("input       %dx%d, %d channel(s), %d values\n", c.Width, c.Height, c.InChannels(), c.InputSize())
+	if c.Task == models.TaskColorize {
+		fmt.Println("colour      sees CIE Lab lightness L, predicts a and b")
+	}
+	if c.FullyConvolutional() {
+		fmt.Println("photos      any size (fully convolutional; apply works in tiles)")
+	}
 	fmt.Printf("loss        %s\n", c.Loss)
-	if c.Task == models.TaskDenoise {
+	switch {
+	case len(c.Noise) > 0:
+		fmt.Printf("noise       %v (gaussian sigma on 0-255), one kind drawn per image\n", c.Noise)
+	case c.Task == models.TaskDenoise:
 		fmt.Printf("noise       gaussian sigma %.3g (%.1f on 0-255)\n", c.NoiseSigma, c.NoiseSigma*255)
 	}
 	fmt.Printf("parameters  %d\n", ae.ParamCount())

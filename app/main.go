@@ -13,11 +13,13 @@ const usage = `Latent Studio: autoencoders on images.
   latentstudio [--sample] [FOLDER|IDX]     open the studio (optionally loading data)
   latentstudio demo [--out DIR]            train on the embedded sample; write previews and a report
   latentstudio train --data SRC --out MODEL [flags]
-  latentstudio apply --model MODEL --in IMAGE|DIR --out IMAGE|DIR [--sigma S]
+  latentstudio apply --model MODEL --in IMAGE|DIR --out IMAGE|DIR [--sigma S] [--ref CLEAN] [--strength X]
+  latentstudio evaluate --model MODEL [--sigma 25] PHOTO|DIR...   a photo model against classical baselines
   latentstudio encode --model MODEL --data SRC --out codes.csv
   latentstudio info --model MODEL
   latentstudio bench [--models dense,conv,photo]   one epoch each, beside the PyTorch anchor
 
+MODEL is a .lsm file or a trained default: builtin:denoise, builtin:colorize.
 Run "latentstudio COMMAND -h" for a command's flags.
 `
 
@@ -51,6 +53,8 @@ func run(args []string) int {
 		err = cmdDemo(args[1:])
 	case "bench":
 		err = cmdBench(args[1:])
+	case "evaluate":
+		err = cmdEvaluate(args[1:])
 	case "bench-run": // the child process of bench
 		err = cmdBenchRun(args[1:])
 	case "help", "-h", "--help", "-help":

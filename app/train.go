@@ -20,15 +20,15 @@ import (
 type trainFlags struct {
 	task, arch, data, out, loss, noise, layers, size, test, report string
 	codeAct                                                        string
-	code, epochs, batch                                            int
+	code, epochs, batch, patches                                   int
 	lr, val, maxMinutes, checkpointMinutes                         float64
 	seed                                                           int64
 	gray                                                           bool
 }
 
 func (f *trainFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.task, "task", models.TaskReconstruct, "reconstruct | denoise")
-	fs.StringVar(&f.arch, "arch", models.ArchDense, "dense | conv")
+	fs.StringVar(&f.task, "task", models.TaskReconstruct, "reconstruct | denoise | colorize")
+	fs.StringVar(&f.arch, "arch", models.ArchDense, "dense | conv | residual (a DnCNN-style denoiser for photos of any size)")
 	fs.StringVar(&f.data, "data", "", "training data: a folder of images (subfolders are classes) or an IDX images file")
 	fs.StringVar(&f.out, "out", "", "where to save the trained model (.lsm)")
 	fs.StringVar(&f.layers, "layers", "", "encoder widths from the input inwards, e.g. 256,64 (dense units) or 16,32 (conv channels); the decoder mirrors them")
@@ -37,7 +37,8 @@ func (f *trainFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.size, "size", "", "input size WxH or N (default: native for IDX, 64 for folders)")
 	fs.BoolVar(&f.gray, "gray", false, "train on gray images (IDX data are always gray)")
 	fs.StringVar(&f.loss, "loss", models.LossAuto, "auto | mse | bce (auto: BCE when inputs lie in [0,1], else MSE)")
-	fs.StringVar(&f.noise, "noise", "gaussian:0.3", "noise for --task denoise: gaussian:SIGMA, SIGMA on the [0,1] scale (values above 1 are read on 0-255)")
+	fs.StringVar(&f.noise, "noise", "gaussian:0.3", "noise for --task denoise: KIND:STRENGTH or KIND:LO-HI (drawn per image), several joined by +; kinds gaussian (sigma on [0,1], or on 0-255 above 1), poisson (photon peak), saltpepper (share); e.g. gaussian:0-55+poisson:5-60")
+	fs.IntVar(&f.patches, "patches", 0, "cut this many random --size patches (rotated and mirrored at random) from the photos in --data instead of resizing whole images")
 	fs.IntVar(&f.epochs, "epochs", 10, "epochs")
 	fs.IntVar(&f.batch, "batch", 64, "batch size")
 	fs.Float64Var(&f.lr, "lr", 1e-3, "Adam learning rate")
@@ -65,7 +66,12 @@ func cmdTrain(args []string) error {
 	if err != nil {
 		return err
 	}
-	data, err := loadData(ctx, f.data, opts)
+	var data *imageops.Dataset
+	if f.patches > 0 {
+		data, err = loadPatches(ctx, f.data, f.patches, opts, f.seed)
+	} else {
+		data, err = loadData(ctx, f.data, opts)
+	}
 	if err != nil {
 		return err
 	}
@@ -138,26 +144,34 @@ func isDir(path string) bool {
 	return err == nil && st.IsDir()
 }
 
-// parseNoise reads gaussian:SIGMA.
-func parseNoise(s string) (float64, error) {
-	kind, val, ok := strings.Cut(s, ":")
-	if !ok || kind != "gaussian" {
-		return 0, usageErrorf("--noise %q: want gaussian:SIGMA", s)
+// loadPatches cuts n random patches of the --size (default 40) from the
+// photos in dir.
+func loadPatches(ctx context.Context, dir string, n int, opt imageops.Options, seed int64) (*imageops.Dataset, error) {
+	if !isDir(dir) {
+		return nil, usageErrorf("--patches needs --data to be a folder of photos, not %s", dir)
 	}
-	sigma, err := strconv.ParseFloat(val, 64)
-	if err != nil || sigma <= 0 || sigma > 255 {
-		return 0, usageErrorf("--noise %q: SIGMA must be a number in (0,1], or in (1,255] on the 0-255 scale", s)
+	if opt.Width == 0 {
+		opt.Width, opt.Height = 40, 40
 	}
-	if sigma > 1 {
-		sigma /= 255
+	if opt.Width != opt.Height {
+		return nil, usageErrorf("--patches needs a square --size, not %dx%d", opt.Width, opt.Height)
 	}
-	return sigma, nil
+	d, err := imageops.Patches(ctx, dir, n, opt.Width, opt.Gray, seed)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	fmt.Fprintf(os.Stderr, "cut %d patches of %dx%dx%d from the photos in %s\n", d.Len(), d.Width, d.Height, d.Channels, dir)
+	reportSkipped(d.Skipped)
+	return d, nil
 }
 
 func parseLayers(s, arch string) ([]int, error) {
 	if s == "" {
-		if arch == models.ArchConv {
+		switch arch {
+		case models.ArchConv:
 			return []int{16, 32}, nil
+		case models.ArchResidual:
+			return []int{32, 32, 32, 32, 32, 32}, nil
 		}
 		return []int{256}, nil
 	}
@@ -204,11 +218,21 @@ func train(ctx context.Context, f trainFlags, data *imageops.Dataset) (*models.A
 	if err != nil {
 		return nil, usageError{err}
 	}
+	code := f.code
+	if f.arch == models.ArchResidual { // it outputs an image, not a probability, and has no code
+		loss, why, code = models.LossMSE, "a residual denoiser outputs the image itself", 0
+	}
 	cfg := models.Config{Task: f.task, Arch: f.arch, Width: data.Width, Height: data.Height, Channels: data.Channels,
-		Layers: layers, Code: f.code, CodeActivation: f.codeAct, Loss: loss, Seed: f.seed}
+		Layers: layers, Code: code, CodeActivation: f.codeAct, Loss: loss, Seed: f.seed}
 	if f.task == models.TaskDenoise {
-		if cfg.NoiseSigma, err = parseNoise(f.noise); err != nil {
-			return nil, err
+		noise, err := models.ParseNoise(f.noise)
+		if err != nil {
+			return nil, usageErrorf("--noise: %v", err)
+		}
+		if len(noise) == 1 && noise[0].Kind == models.NoiseGaussian && noise[0].Lo == noise[0].Hi {
+			cfg.NoiseSigma = noise[0].Lo // one fixed sigma: the form older files and the studio use
+		} else {
+			cfg.Noise = noise
 		}
 	}
 	ae, err := models.NewAutoencoder(cfg)
@@ -227,8 +251,8 @@ func train(ctx context.Context, f trainFlags, data *imageops.Dataset) (*models.A
 		trainSet, valSet = data.Split(f.val, f.seed)
 	}
 	ae.History.Data = f.data
-	fmt.Fprintf(os.Stderr, "%s %s autoencoder %v -> code %d, %d parameters; loss %s (%s)\n",
-		cfg.Task, cfg.Arch, cfg.Layers, cfg.Code, ae.ParamCount(), cfg.Loss, why)
+	fmt.Fprintf(os.Stderr, "%s %s model %v -> code %d, %d parameters; loss %s (%s)\n",
+		cfg.Task, cfg.Arch, cfg.Layers, cfg.CodeSize(), ae.ParamCount(), cfg.Loss, why)
 	fmt.Fprintf(os.Stderr, "training on %d images, validating on %d\n", trainSet.Len(), valSet.Len())
 
 	bar := newProgress(os.Stderr, "training")

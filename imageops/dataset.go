@@ -36,9 +36,9 @@ func (s Skipped) String() string { return s.Path + ": " + s.Reason }
 // Size is the number of values per image (C*H*W).
 func (d *Dataset) Size() int { return d.Channels * d.Height * d.Width }
 
-// Len is the number of images.
+// Len is the number of images (0 for a nil dataset).
 func (d *Dataset) Len() int {
-	if d.Size() == 0 {
+	if d == nil || d.Size() == 0 {
 		return 0
 	}
 	return len(d.Data) / d.Size()

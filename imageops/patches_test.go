@@ -6,8 +6,17 @@ import (
 	"image"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 )
+
+// transformNames maps the suffixes Patches writes into Files back to the
+// transforms, spelled out here rather than taken from dihedral.suffix.
+var transformNames = map[string]dihedral{
+	"": 0, ",rot90": 1, ",rot180": 2, ",rot270": 3,
+	",flipped": 4, ",rot90,flipped": 5, ",rot180,flipped": 6, ",rot270,flipped": 7,
+}
 
 func TestPatches(t *testing.T) {
 	dir := t.TempDir()
@@ -25,51 +34,41 @@ func TestPatches(t *testing.T) {
 	if err := SavePNG(filepath.Join(dir, "small.png"), image.NewNRGBA(image.Rect(0, 0, 8, 8))); err != nil {
 		t.Fatal(err)
 	}
-	d, err := Patches(context.Background(), dir, 30, 16, false, 3)
+	const n = 64 // enough draws that each of the 8 transforms comes up
+	d, err := Patches(context.Background(), dir, n, 16, false, 3)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d.Len() != 30 || d.Width != 16 || d.Channels != 3 || len(d.Skipped) != 1 {
+	if d.Len() != n || d.Width != 16 || d.Channels != 3 || len(d.Skipped) != 1 {
 		t.Fatalf("got %d patches of %dx%dx%d, skipped %v", d.Len(), d.Width, d.Height, d.Channels, d.Skipped)
 	}
-	flipped := 0
+	seen := map[string]int{}
+	want := image.NewNRGBA(image.Rect(0, 0, 16, 16))
+	wantValues := make([]float32, 3*16*16)
 	for i := 0; i < d.Len(); i++ {
+		name := d.Files[i]
 		var x, y int
-		var name string
-		var flip bool
-		if _, err := fmt.Sscanf(d.Files[i][len(dir)+1:], "big.png@%d,%d", &x, &y); err != nil {
-			t.Fatalf("file %q: %v", d.Files[i], err)
+		if _, err := fmt.Sscanf(name[len(dir)+1:], "big.png@%d,%d", &x, &y); err != nil {
+			t.Fatalf("file %q: %v", name, err)
 		}
-		name = d.Files[i]
-		flip = name[len(name)-len(",flipped"):] == ",flipped"
-		if flip {
-			flipped++
+		suffix := strings.TrimPrefix(name, fmt.Sprintf("%s@%d,%d", filepath.Join(dir, "big.png"), x, y))
+		tr, ok := transformNames[suffix]
+		if !ok {
+			t.Fatalf("file %q: unknown transform %q", name, suffix)
 		}
-		p := d.Image(i)
-		for r := 0; r < 16; r++ {
-			for c := 0; c < 16; c++ {
-				sx := x + c
-				if flip {
-					sx = x + 15 - c
-				}
-				want := float32(uint8(sx*6)) / 255
-				if got := p[r*16+c]; got != want {
-					t.Fatalf("patch %d (%s) red at %d,%d = %v, want %v", i, name, c, r, got, want)
-				}
-				if got, want := p[256+r*16+c], float32(uint8((y+r)*8))/255; got != want {
-					t.Fatalf("patch %d green at %d,%d = %v, want %v", i, c, r, got, want)
-				}
-			}
+		seen[suffix]++
+		cutPatch(want, img, x, y, tr)
+		writeNRGBA(wantValues, want, false)
+		if !slices.Equal(d.Image(i), wantValues) {
+			t.Fatalf("patch %d (%s) is not the crop at %d,%d transformed by %q", i, name, x, y, suffix)
 		}
 	}
-	if flipped == 0 || flipped == d.Len() {
-		t.Errorf("%d of %d patches flipped; want some of each", flipped, d.Len())
+	if len(seen) != 8 {
+		t.Errorf("transforms used %v; want all 8", seen)
 	}
-	again, _ := Patches(context.Background(), dir, 30, 16, false, 3)
-	for i := range d.Data {
-		if d.Data[i] != again.Data[i] {
-			t.Fatal("the same seed gave other patches")
-		}
+	again, _ := Patches(context.Background(), dir, n, 16, false, 3)
+	if !slices.Equal(d.Data, again.Data) || !slices.Equal(d.Files, again.Files) {
+		t.Error("the same seed gave other patches")
 	}
 	if _, err := Patches(context.Background(), filepath.Join(dir, "none"), 3, 16, false, 1); err == nil {
 		t.Error("a missing folder gave patches")
@@ -77,5 +76,51 @@ func TestPatches(t *testing.T) {
 	os.Remove(filepath.Join(dir, "big.png"))
 	if _, err := Patches(context.Background(), dir, 3, 16, false, 1); err == nil {
 		t.Error("a folder of too-small photos gave patches")
+	}
+}
+
+// TestCutPatchAllTransforms cuts the 3×3 crop
+//
+//	1 2 3
+//	4 5 6
+//	7 8 9
+//
+// out of a larger image in each of the 8 ways, against results worked out
+// by hand: rot90 turns it clockwise, flipped then mirrors left to right.
+func TestCutPatchAllTransforms(t *testing.T) {
+	want := map[string][9]uint8{
+		"":                {1, 2, 3, 4, 5, 6, 7, 8, 9},
+		",rot90":          {7, 4, 1, 8, 5, 2, 9, 6, 3},
+		",rot180":         {9, 8, 7, 6, 5, 4, 3, 2, 1},
+		",rot270":         {3, 6, 9, 2, 5, 8, 1, 4, 7},
+		",flipped":        {3, 2, 1, 6, 5, 4, 9, 8, 7},
+		",rot90,flipped":  {1, 4, 7, 2, 5, 8, 3, 6, 9}, // the transpose
+		",rot180,flipped": {7, 8, 9, 4, 5, 6, 1, 2, 3}, // upside down
+		",rot270,flipped": {9, 6, 3, 8, 5, 2, 7, 4, 1},
+	}
+	// A 5×4 image with the crop at (1,1), framed by 200s; every byte of a
+	// pixel differs, so a pixel copied in pieces or shifted shows.
+	src := image.NewNRGBA(image.Rect(0, 0, 5, 4))
+	for y := 0; y < 4; y++ {
+		for x := 0; x < 5; x++ {
+			v := uint8(200)
+			if x >= 1 && x <= 3 && y >= 1 && y <= 3 {
+				v = uint8((y-1)*3 + x)
+			}
+			i := src.PixOffset(x, y)
+			src.Pix[i], src.Pix[i+1], src.Pix[i+2], src.Pix[i+3] = v, v+1, v+2, 255-v
+		}
+	}
+	dst := image.NewNRGBA(image.Rect(0, 0, 3, 3))
+	for suffix, tr := range transformNames {
+		if got := tr.suffix(); got != suffix {
+			t.Errorf("transform %d is named %q, want %q", tr, got, suffix)
+		}
+		cutPatch(dst, src, 1, 1, tr)
+		for p, v := range want[suffix] {
+			if got, w := dst.Pix[4*p:4*p+4], []uint8{v, v + 1, v + 2, 255 - v}; !slices.Equal(got, w) {
+				t.Errorf("%q: pixel %d,%d is %v, want %v", suffix, p%3, p/3, got, w)
+			}
+		}
 	}
 }

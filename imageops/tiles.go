@@ -8,27 +8,51 @@ import (
 // ApplyTiled runs f over tile×tile pieces of an image of w×h pixels and c
 // channels (C×H×W values), the pieces overlapping by overlap pixels, and
 // blends the overlaps with weights that ramp linearly across them, so no
-// seams show. Only one tile's values and the output are held at a time, so
+// seams show. The outer quarter of an overlap is not used at all (weight
+// 0): a convolutional model with zero padding is least accurate near a
+// tile's edge. Edges that are the image's own keep full weight. Only one tile's values and the output are held at a time, so
 // memory stays bounded for photos of any size. An image smaller than a tile
-// is extended by repeating its edge pixels. f receives and must return
-// c×tile×tile values; it may reuse neither slice after it returns.
-func ApplyTiled(ctx context.Context, img []float32, w, h, c, tile, overlap int,
+// is extended by repeating its edge pixels. f receives c×tile×tile values
+// and must return outC×tile×tile; it may reuse neither slice after it
+// returns. outC may differ from c so that a model can map, say, the L
+// channel to the a and b channels of a colorization. The result holds
+// outC×h×w values.
+func ApplyTiled(ctx context.Context, img []float32, w, h, c, outC, tile, overlap int,
 	f func(in []float32) ([]float32, error), progress func(done, total int)) ([]float32, error) {
 	if len(img) != w*h*c || w < 1 || h < 1 {
 		return nil, fmt.Errorf("tiles: %d values for a %dx%dx%d image", len(img), w, h, c)
+	}
+	if c < 1 || outC < 1 {
+		return nil, fmt.Errorf("tiles: %d input and %d output channels", c, outC)
 	}
 	if tile < 2 || overlap < 0 || overlap >= tile {
 		return nil, fmt.Errorf("tiles: tile %d with overlap %d: want 0 <= overlap < tile", tile, overlap)
 	}
 	xs, ys := tileStarts(w, tile, overlap), tileStarts(h, tile, overlap)
-	ramp := make([]float32, tile) // weight along one axis of a tile
+	// Weights along one axis of a tile, rising from 0 to 1 across the
+	// overlap after skipping a margin: the weights of two neighbouring
+	// tiles then sum to 1 across their overlap.
+	margin := overlap / 4
+	ramp := make([]float32, tile)
 	for i := range ramp {
 		ramp[i] = 1
 		if overlap > 0 {
-			ramp[i] = min(1, (float32(i)+0.5)/float32(overlap), (float32(tile-i)-0.5)/float32(overlap))
+			ramp[i] = min(1, max(0, (float32(i-margin)+0.5)/float32(overlap-2*margin)))
 		}
 	}
-	out := make([]float32, len(img))
+	// weightAt is the weight of pixel i of a tile starting at start on an
+	// axis of side pixels: the ramp only where a neighbouring tile takes over.
+	weightAt := func(i, start, side int) float32 {
+		wt := float32(1)
+		if start > 0 {
+			wt = ramp[i]
+		}
+		if start+tile < side {
+			wt = min(wt, ramp[tile-1-i])
+		}
+		return wt
+	}
+	out := make([]float32, outC*w*h)
 	weight := make([]float32, w*h)
 	in := make([]float32, c*tile*tile)
 	total, done := len(xs)*len(ys), 0
@@ -50,15 +74,15 @@ func ApplyTiled(ctx context.Context, img []float32, w, h, c, tile, overlap int,
 			if err != nil {
 				return nil, err
 			}
-			if len(res) != len(in) {
-				return nil, fmt.Errorf("tiles: the function returned %d values for a tile of %d", len(res), len(in))
+			if len(res) != outC*tile*tile {
+				return nil, fmt.Errorf("tiles: the function returned %d values, want %dx%dx%d", len(res), outC, tile, tile)
 			}
 			for ty := 0; ty < tile && y0+ty < h; ty++ {
 				for tx := 0; tx < tile && x0+tx < w; tx++ {
-					wt := ramp[ty] * ramp[tx]
+					wt := weightAt(ty, y0, h) * weightAt(tx, x0, w)
 					p := (y0+ty)*w + x0 + tx
 					weight[p] += wt
-					for ch := 0; ch < c; ch++ {
+					for ch := 0; ch < outC; ch++ {
 						out[ch*w*h+p] += wt * res[(ch*tile+ty)*tile+tx]
 					}
 				}
@@ -70,7 +94,7 @@ func ApplyTiled(ctx context.Context, img []float32, w, h, c, tile, overlap int,
 		}
 	}
 	for p, wt := range weight {
-		for ch := 0; ch < c; ch++ {
+		for ch := 0; ch < outC; ch++ {
 			out[ch*w*h+p] /= wt
 		}
 	}

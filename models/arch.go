@@ -45,6 +45,7 @@ func (c Config) paramShapes() []paramShape {
 		for i := 0; i+1 < len(dims); i++ {
 			dense(fmt.Sprintf("enc%d", i+1), dims[i], dims[i+1])
 		}
+		dims[0] = c.OutputSize() // the decoder ends at the output
 		for i := len(dims) - 1; i > 0; i-- {
 			dense(fmt.Sprintf("dec%d", len(dims)-i), dims[i], dims[i-1])
 		}
@@ -52,7 +53,7 @@ func (c Config) paramShapes() []paramShape {
 		if len(c.Layers) == 0 {
 			return nil
 		}
-		chans := append([]int{c.Channels}, c.Layers...)
+		chans := append([]int{c.InChannels()}, c.Layers...)
 		for i := 0; i+1 < len(chans); i++ {
 			conv(fmt.Sprintf("enc%d", i+1), chans[i], chans[i+1])
 		}
@@ -60,8 +61,14 @@ func (c Config) paramShapes() []paramShape {
 			dense("code", c.convFlat(), c.Code)
 			dense("uncode", c.Code, c.convFlat())
 		}
+		chans[0] = c.OutChannels()
 		for i := len(chans) - 1; i > 0; i-- {
 			convT(fmt.Sprintf("dec%d", len(chans)-i), chans[i], chans[i-1])
+		}
+	case ArchResidual:
+		chans := append(append([]int{c.InChannels()}, c.Layers...), c.OutChannels())
+		for i := 0; i+1 < len(chans); i++ {
+			conv(fmt.Sprintf("conv%d", i+1), chans[i], chans[i+1])
 		}
 	}
 	return ps

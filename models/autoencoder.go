@@ -22,8 +22,9 @@ type Autoencoder struct {
 }
 
 type netKey struct {
-	kind  netKind
-	batch int
+	kind          netKind
+	batch         int
+	width, height int
 }
 
 // History summarises the training a model has had, for info and reports.
@@ -111,20 +112,22 @@ const inferenceBatch = 128
 
 // Output holds what a forward pass produced for n images.
 type Output struct {
-	Recon []float32 // n × InputSize values in [0,1]
+	Recon []float32 // n × OutputSize values in [0,1]
 	Code  []float32 // n × CodeSize values
 }
 
 // Forward runs n images (n × InputSize values, C×H×W each) through the model.
 func (a *Autoencoder) Forward(x []float32, n int) (*Output, error) {
-	size, k := a.cfg.InputSize(), a.cfg.CodeSize()
+	size, osize, k := a.cfg.InputSize(), a.cfg.OutputSize(), a.cfg.CodeSize()
 	if n < 0 || len(x) != n*size {
 		return nil, fmt.Errorf("forward: got %d values for %d images of %d values", len(x), n, size)
 	}
-	out := &Output{Recon: make([]float32, n*size), Code: make([]float32, n*k)}
-	err := a.runBatches(inferNet, x, n, size, func(nt *net, start, m int) {
-		sigmoids(out.Recon[start*size:(start+m)*size], nt.logitsVal.Data().([]float32))
-		copy(out.Code[start*k:(start+m)*k], nt.codeVal.Data().([]float32))
+	out := &Output{Recon: make([]float32, n*osize), Code: make([]float32, n*k)}
+	err := a.runBatches(netKey{kind: inferNet, width: a.cfg.Width, height: a.cfg.Height}, x, n, size, func(nt *net, start, m int) {
+		a.cfg.outputs(out.Recon[start*osize:(start+m)*osize], nt.logitsVal.Data().([]float32))
+		if k > 0 {
+			copy(out.Code[start*k:(start+m)*k], nt.codeVal.Data().([]float32))
+		}
 	})
 	if err != nil {
 		return nil, fmt.Errorf("forward: %w", err)
@@ -132,16 +135,64 @@ func (a *Autoencoder) Forward(x []float32, n int) (*Output, error) {
 	return out, nil
 }
 
-// Decode returns the images (n × InputSize values in [0,1]) that n codes
+// InferAt runs n images of w×h pixels (n × InChannels×h×w values) through
+// a fully convolutional model, whatever size it was trained at, and
+// returns its outputs (n × OutChannels×h×w values in [0,1]). Photos are
+// processed this way, in tiles.
+func (a *Autoencoder) InferAt(x []float32, n, w, h int) ([]float32, error) {
+	if !a.cfg.FullyConvolutional() {
+		return nil, fmt.Errorf("infer: a %s model with a dense code only takes %dx%d images", a.cfg.Arch, a.cfg.Width, a.cfg.Height)
+	}
+	at := a.cfg.withSize(w, h)
+	if err := at.Validate(); err != nil {
+		return nil, fmt.Errorf("infer at %dx%d: %w", w, h, err)
+	}
+	size, osize := at.InputSize(), at.OutputSize()
+	if n < 0 || len(x) != n*size {
+		return nil, fmt.Errorf("infer: got %d values for %d images of %d values", len(x), n, size)
+	}
+	out := make([]float32, n*osize)
+	err := a.runBatches(netKey{kind: inferNet, width: w, height: h}, x, n, size, func(nt *net, start, m int) {
+		at.outputs(out[start*osize:(start+m)*osize], nt.logitsVal.Data().([]float32))
+	})
+	if err != nil {
+		return nil, fmt.Errorf("infer: %w", err)
+	}
+	return out, nil
+}
+
+// withSize is the config with another input size (for fully convolutional
+// models, whose weights do not depend on it).
+func (c Config) withSize(w, h int) Config {
+	c.Width, c.Height = w, h
+	return c
+}
+
+// outputs turns a batch's logits into outputs: sigmoids, or for the
+// residual denoiser the image itself clipped to [0,1].
+func (c Config) outputs(dst, logits []float32) {
+	if c.sigmoidOutput() {
+		sigmoids(dst, logits)
+		return
+	}
+	for i := range dst {
+		dst[i] = min(max(logits[i], 0), 1)
+	}
+}
+
+// Decode returns the images (n × OutputSize values in [0,1]) that n codes
 // (n × CodeSize values) decode to: what the latent explorer draws.
 func (a *Autoencoder) Decode(codes []float32, n int) ([]float32, error) {
-	size, k := a.cfg.InputSize(), a.cfg.CodeSize()
+	size, k := a.cfg.OutputSize(), a.cfg.CodeSize()
 	if n < 0 || len(codes) != n*k {
 		return nil, fmt.Errorf("decode: got %d values for %d codes of %d values", len(codes), n, k)
 	}
+	if k == 0 {
+		return nil, fmt.Errorf("decode: a %s model has no code", a.cfg.Arch)
+	}
 	out := make([]float32, n*size)
-	err := a.runBatches(decodeNet, codes, n, k, func(nt *net, start, m int) {
-		sigmoids(out[start*size:(start+m)*size], nt.logitsVal.Data().([]float32))
+	err := a.runBatches(netKey{kind: decodeNet, width: a.cfg.Width, height: a.cfg.Height}, codes, n, k, func(nt *net, start, m int) {
+		a.cfg.outputs(out[start*size:(start+m)*size], nt.logitsVal.Data().([]float32))
 	})
 	if err != nil {
 		return nil, fmt.Errorf("decode: %w", err)
@@ -152,18 +203,18 @@ func (a *Autoencoder) Decode(codes []float32, n int) ([]float32, error) {
 // runBatches feeds n inputs of size values each through a cached net of the
 // kind, in batches (the last one padded), and hands each batch's results to
 // read with the first input's index and the batch's real count.
-func (a *Autoencoder) runBatches(kind netKind, x []float32, n, size int, read func(nt *net, start, m int)) error {
+func (a *Autoencoder) runBatches(key netKey, x []float32, n, size int, read func(nt *net, start, m int)) error {
 	if n == 0 {
 		return nil
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	batch := min(n, inferenceBatch)
-	key := netKey{kind, batch}
+	key.batch = batch
 	nt, ok := a.nets[key]
 	if !ok {
 		var err error
-		if nt, err = buildNet(a.cfg, a.params, batch, kind); err != nil {
+		if nt, err = buildNet(a.cfg.withSize(key.width, key.height), a.params, batch, key.kind); err != nil {
 			return err
 		}
 		a.nets[key] = nt

@@ -12,12 +12,18 @@ import (
 const (
 	TaskReconstruct = "reconstruct"
 	TaskDenoise     = "denoise"
+	// TaskColorize sees the L channel of CIE Lab and predicts a and b.
+	TaskColorize = "colorize"
 )
 
 // Architectures.
 const (
 	ArchDense = "dense"
 	ArchConv  = "conv"
+	// ArchResidual is a DnCNN-style denoiser: stride-1 3×3 convolutions
+	// that predict the noise, subtracted from the input. It has no code
+	// and works on images of any size.
+	ArchResidual = "residual"
 )
 
 // Code activations.
@@ -54,9 +60,11 @@ type Config struct {
 	// Loss is "mse" or "bce" once resolved (see ResolveLoss).
 	Loss string `json:"loss"`
 	// NoiseSigma is the standard deviation of the Gaussian noise added to
-	// inputs for the denoise task, on the [0,1] scale.
-	NoiseSigma float64 `json:"noise_sigma,omitempty"`
-	Seed       int64   `json:"seed"`
+	// inputs for the denoise task, on the [0,1] scale. Noise, when set,
+	// replaces it with kinds and ranges drawn per image.
+	NoiseSigma float64     `json:"noise_sigma,omitempty"`
+	Noise      []NoiseSpec `json:"noise,omitempty"`
+	Seed       int64       `json:"seed"`
 }
 
 // Limits that keep a model file or a typo from asking for absurd memory.
@@ -67,23 +75,62 @@ const (
 	MaxParams = 200_000_000
 )
 
-// CodeSize is the number of values in one image's code.
+// CodeSize is the number of values in one image's code (0 for the
+// residual denoiser, which has none).
 func (c Config) CodeSize() int {
-	if c.Arch == ArchConv && c.Code == 0 {
+	switch {
+	case c.Arch == ArchResidual:
+		return 0
+	case c.Arch == ArchConv && c.Code == 0:
 		return c.convFlat()
 	}
 	return c.Code
 }
 
-// InputSize is the number of values per image.
-func (c Config) InputSize() int { return c.Width * c.Height * c.Channels }
+// InChannels is the number of channels the network sees: the L channel
+// for colorization, else the image's.
+func (c Config) InChannels() int {
+	if c.Task == TaskColorize {
+		return 1
+	}
+	return c.Channels
+}
+
+// OutChannels is the number of channels the network produces: a and b
+// for colorization, else the image's.
+func (c Config) OutChannels() int {
+	if c.Task == TaskColorize {
+		return 2
+	}
+	return c.Channels
+}
+
+// ImageSize is the number of values per training image (C×H×W).
+func (c Config) ImageSize() int { return c.Width * c.Height * c.Channels }
+
+// InputSize is the number of values the network takes per image.
+func (c Config) InputSize() int { return c.Width * c.Height * c.InChannels() }
+
+// OutputSize is the number of values the network gives per image.
+func (c Config) OutputSize() int { return c.Width * c.Height * c.OutChannels() }
+
+// FullyConvolutional reports whether the weights fit images of any size
+// (a multiple of the stride product), so photos can be processed in tiles
+// of any size rather than only the trained one.
+func (c Config) FullyConvolutional() bool {
+	return c.Arch == ArchResidual || (c.Arch == ArchConv && c.Code == 0)
+}
 
 // Validate explains the first thing wrong with the config.
 func (c Config) Validate() error {
 	switch c.Task {
 	case TaskReconstruct, TaskDenoise:
+	case TaskColorize:
+		if c.Channels != 3 {
+			return errors.New("colorize learns from colour images: channels must be 3")
+		}
 	default:
-		return fmt.Errorf("unknown task %q (want %s or %s)", c.Task, TaskReconstruct, TaskDenoise)
+		return fmt.Errorf("unknown task %q (want %s, %s or %s)", c.Task, TaskReconstruct, TaskDenoise, TaskColorize)
 	}
 	if c.Width < 1 || c.Height < 1 || c.Width > MaxSide || c.Height > MaxSide {
 		return fmt.Errorf("input size %dx%d is outside 1..%d", c.Width, c.Height, MaxSide)
@@ -92,7 +139,7 @@ func (c Config) Validate() error {
 		return fmt.Errorf("channels must be 1 (gray) or 3 (RGB), not %d", c.Channels)
 	}
 	minCode := 1
-	if c.Arch == ArchConv {
+	if c.Arch != ArchDense {
 		minCode = 0
 	}
 	if c.Code < minCode || c.Code > MaxWidth {
@@ -116,8 +163,15 @@ func (c Config) Validate() error {
 	default:
 		return fmt.Errorf("loss %q is not resolved to %s or %s", c.Loss, LossMSE, LossBCE)
 	}
-	if c.Task == TaskDenoise && !(c.NoiseSigma > 0 && c.NoiseSigma <= 1) {
-		return fmt.Errorf("denoise needs a noise sigma in (0,1] on the [0,1] scale, not %g", c.NoiseSigma)
+	if c.Task == TaskDenoise {
+		if len(c.Noise) == 0 && !(c.NoiseSigma > 0 && c.NoiseSigma <= 1) {
+			return fmt.Errorf("denoise needs a noise sigma in (0,1] on the [0,1] scale, not %g", c.NoiseSigma)
+		}
+		for _, n := range c.Noise {
+			if err := n.validate(); err != nil {
+				return err
+			}
+		}
 	}
 	switch c.Arch {
 	case ArchDense:
@@ -130,8 +184,21 @@ func (c Config) Validate() error {
 			return fmt.Errorf("%d stride-2 conv layers need width and height divisible by %d; %dx%d is not (use fewer layers or another size)",
 				len(c.Layers), f, c.Width, c.Height)
 		}
+	case ArchResidual:
+		if c.Task != TaskDenoise {
+			return fmt.Errorf("the residual arch predicts noise: it is for the %s task, not %s", TaskDenoise, c.Task)
+		}
+		if len(c.Layers) == 0 {
+			return errors.New("a residual denoiser needs at least one hidden conv layer")
+		}
+		if c.Loss != LossMSE {
+			return errors.New("a residual denoiser's output is not a probability: use the mse loss")
+		}
+		if c.Code != 0 {
+			return errors.New("a residual denoiser has no code: use code 0")
+		}
 	default:
-		return fmt.Errorf("unknown arch %q (want %s or %s)", c.Arch, ArchDense, ArchConv)
+		return fmt.Errorf("unknown arch %q (want %s, %s or %s)", c.Arch, ArchDense, ArchConv, ArchResidual)
 	}
 	if p := c.ParamCount(); p > MaxParams {
 		return fmt.Errorf("the model would have %d parameters, more than the %d allowed", p, MaxParams)

@@ -16,10 +16,10 @@ import (
 type net struct {
 	batch  int
 	g      *G.ExprGraph
-	input  *G.Node // (B, InputSize) dense, (B, C, H, W) conv
-	target *G.Node // (B, InputSize); only in training nets
-	logits *G.Node // (B, InputSize), before the output sigmoid
-	code   *G.Node // (B, CodeSize)
+	input  *G.Node // (B, InputSize) dense, (B, C, H, W) conv and residual
+	target *G.Node // (B, OutputSize); only in training nets
+	logits *G.Node // (B, OutputSize), before the output sigmoid (if any)
+	code   *G.Node // (B, CodeSize); nil for the residual denoiser
 	loss   *G.Node // scalar; only in training nets
 
 	learnables G.Nodes
@@ -54,31 +54,39 @@ func buildNet(cfg Config, params []*tensor.Dense, batch int, kind netKind) (*net
 		n.learnables = append(n.learnables, node)
 	}
 	var err error
-	if kind == decodeNet {
+	if cfg.Arch == ArchResidual {
+		if kind == decodeNet {
+			return nil, fmt.Errorf("a residual denoiser has no code to decode")
+		}
+		n.input = G.NewTensor(g, dt, 4, G.WithShape(batch, cfg.InChannels(), cfg.Height, cfg.Width), G.WithName("input"))
+		n.logits, err = n.residual(cfg)
+	} else if kind == decodeNet {
 		n.input = G.NewMatrix(g, dt, G.WithShape(batch, cfg.CodeSize()), G.WithName("code"))
 		n.code = n.input
 	} else {
 		if cfg.Arch == ArchDense {
 			n.input = G.NewMatrix(g, dt, G.WithShape(batch, cfg.InputSize()), G.WithName("input"))
 		} else {
-			n.input = G.NewTensor(g, dt, 4, G.WithShape(batch, cfg.Channels, cfg.Height, cfg.Width), G.WithName("input"))
+			n.input = G.NewTensor(g, dt, 4, G.WithShape(batch, cfg.InChannels(), cfg.Height, cfg.Width), G.WithName("input"))
 		}
 		n.code, err = n.encoder(cfg)
 	}
-	if err == nil {
+	if err == nil && cfg.Arch != ArchResidual {
 		n.logits, err = n.decoder(cfg)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("building the %s graph: %w", cfg.Arch, err)
 	}
 	G.Read(n.logits, &n.logitsVal)
-	G.Read(n.code, &n.codeVal)
+	if n.code != nil {
+		G.Read(n.code, &n.codeVal)
+	}
 	if kind != trainNet {
 		n.vm = G.NewTapeMachine(g)
 		return n, nil
 	}
-	n.target = G.NewMatrix(g, dt, G.WithShape(batch, cfg.InputSize()), G.WithName("target"))
-	if n.loss, err = lossNode(cfg.Loss, n.logits, n.target); err != nil {
+	n.target = G.NewMatrix(g, dt, G.WithShape(batch, cfg.OutputSize()), G.WithName("target"))
+	if n.loss, err = lossNode(cfg.Loss, n.logits, n.target, cfg.sigmoidOutput()); err != nil {
 		return nil, err
 	}
 	if _, err = G.Grad(n.loss, n.learnables...); err != nil {
@@ -175,8 +183,32 @@ func (n *net) decoder(cfg Config) (h *G.Node, err error) {
 			return nil, err
 		}
 	}
-	return G.Reshape(h, tensor.Shape{n.batch, cfg.InputSize()})
+	return G.Reshape(h, tensor.Shape{n.batch, cfg.OutputSize()})
 }
+
+// residual is the DnCNN-style denoiser: stride-1 3×3 convolutions with
+// ReLU predict the noise, and the output is the input minus it.
+func (n *net) residual(cfg Config) (*G.Node, error) {
+	h := n.input
+	var err error
+	for l := 0; l <= len(cfg.Layers); l++ {
+		act := ops.ActReLU
+		if l == len(cfg.Layers) {
+			act = ops.ActNone // the noise estimate
+		}
+		if h, err = ops.Conv2d(h, n.learnables[2*l], n.learnables[2*l+1], 1, 1, act); err != nil {
+			return nil, err
+		}
+	}
+	if h, err = G.Sub(n.input, h); err != nil {
+		return nil, err
+	}
+	return G.Reshape(h, tensor.Shape{n.batch, cfg.OutputSize()})
+}
+
+// sigmoidOutput reports whether the network's logits pass through a
+// sigmoid; the residual denoiser's output is the image itself.
+func (c Config) sigmoidOutput() bool { return c.Arch != ArchResidual }
 
 // codeActivation is the configured activation of the code layer.
 func codeActivation(cfg Config) ops.Activation {
@@ -188,8 +220,8 @@ func codeActivation(cfg Config) ops.Activation {
 
 // lossNode is the mean loss over all values. BCE is computed from logits in
 // the stable form (Gorgonia's BinaryXent has no working epsilon) by one
-// fused op; MSE compares sigmoid(l) with y.
-func lossNode(kind string, logits, target *G.Node) (*G.Node, error) {
+// fused op; MSE compares sigmoid(l) (or l itself, without sigmoid) with y.
+func lossNode(kind string, logits, target *G.Node, sigmoid bool) (*G.Node, error) {
 	var per *G.Node
 	var err error
 	switch kind {
@@ -197,8 +229,11 @@ func lossNode(kind string, logits, target *G.Node) (*G.Node, error) {
 		return ops.BCEWithLogits(logits, target)
 	case LossMSE:
 		var out, d *G.Node
-		if out, err = G.Sigmoid(logits); err != nil {
-			return nil, err
+		out = logits
+		if sigmoid {
+			if out, err = G.Sigmoid(logits); err != nil {
+				return nil, err
+			}
 		}
 		if d, err = G.Sub(out, target); err != nil {
 			return nil, err

@@ -35,6 +35,11 @@ func TestGradientsMatchFiniteDifferences(t *testing.T) {
 		{Task: TaskReconstruct, Arch: ArchConv, Width: 4, Height: 4, Channels: 3, Layers: []int{2, 3}, Code: 2, Loss: LossMSE},
 		{Task: TaskReconstruct, Arch: ArchDense, Width: 3, Height: 3, Channels: 1, Layers: []int{6}, Code: 4, CodeActivation: ActReLU, Loss: LossBCE},
 		{Task: TaskReconstruct, Arch: ArchConv, Width: 8, Height: 4, Channels: 1, Layers: []int{3, 2}, Code: 0, Loss: LossBCE},
+		// The residual denoiser: stride-1 convs, input minus the noise estimate, MSE without sigmoid.
+		{Task: TaskDenoise, Arch: ArchResidual, Width: 5, Height: 4, Channels: 3, Layers: []int{4, 3}, Loss: LossMSE, NoiseSigma: 0.1},
+		// Colorization: one channel in, two out.
+		{Task: TaskColorize, Arch: ArchConv, Width: 4, Height: 4, Channels: 3, Layers: []int{3, 2}, Code: 0, Loss: LossBCE},
+		{Task: TaskColorize, Arch: ArchDense, Width: 3, Height: 2, Channels: 3, Layers: []int{5}, Code: 2, Loss: LossMSE},
 	}
 	for _, cfg := range cases {
 		t.Run(fmt.Sprintf("%s-%v-code%d-%s", cfg.Arch, cfg.Layers, cfg.Code, cfg.Loss), func(t *testing.T) {
@@ -50,13 +55,16 @@ func TestGradientsMatchFiniteDifferences(t *testing.T) {
 				t.Fatal(err)
 			}
 			rng := rand.New(rand.NewSource(1))
-			size := cfg.InputSize()
-			x := make([]float64, batch*size)
+			x := make([]float64, batch*cfg.InputSize())
 			for i := range x {
 				x[i] = rng.Float64()
 			}
+			y := make([]float64, batch*cfg.OutputSize())
+			for i := range y {
+				y[i] = rng.Float64()
+			}
 			input := tensor.New(tensor.WithShape(nt.input.Shape()...), tensor.WithBacking(x))
-			target := tensor.New(tensor.WithShape(batch, size), tensor.WithBacking(append([]float64(nil), x...)))
+			target := tensor.New(tensor.WithShape(batch, cfg.OutputSize()), tensor.WithBacking(y))
 			loss := func() float64 {
 				if err := nt.run(input, target); err != nil {
 					t.Fatal(err)

@@ -140,6 +140,7 @@ type run struct {
 	inBuf, tgBuf  []float32
 
 	preview        *previewBatch
+	previewModel   *Autoencoder // computes previews; keeps its graphs between them
 	lastPreview    time.Time
 	lastCheckpoint time.Time
 	lastGood       *Autoencoder
@@ -175,7 +176,6 @@ func (t *Trainer) Run(ctx context.Context) (err error) {
 	}
 	ev.Steps = r.steps
 	batch := r.net.batch
-	size := t.ae.cfg.InputSize()
 	perEpoch := t.train.Len() / batch
 	r.publish(&ev)
 	for epoch := 1; epoch <= t.opt.Epochs; epoch++ {
@@ -188,9 +188,8 @@ func (t *Trainer) Run(ctx context.Context) (err error) {
 				return r.finish(&ev)
 			}
 			for i := 0; i < batch; i++ {
-				copy(r.tgBuf[i*size:(i+1)*size], t.train.Image(perm[s*batch+i]))
+				r.prepareSample(i, t.train.Image(perm[s*batch+i]))
 			}
-			r.makeInput(r.tgBuf, r.inBuf)
 			if err := r.net.run(r.input, r.target); err != nil {
 				return fmt.Errorf("training step %d: %w", r.step+1, err)
 			}
@@ -249,11 +248,11 @@ func (r *run) setup() error {
 	r.solver = newAdam(r.opt.LR, sizes)
 	r.weights = make([][]float32, len(sizes))
 	r.grads = make([][]float32, len(sizes))
-	size := r.ae.cfg.InputSize()
-	r.inBuf = make([]float32, batch*size)
-	r.tgBuf = make([]float32, batch*size)
+	cfg := r.ae.cfg
+	r.inBuf = make([]float32, batch*cfg.InputSize())
+	r.tgBuf = make([]float32, batch*cfg.OutputSize())
 	r.input = tensor.New(tensor.WithShape(nt.input.Shape()...), tensor.WithBacking(r.inBuf))
-	r.target = tensor.New(tensor.WithShape(batch, size), tensor.WithBacking(r.tgBuf))
+	r.target = tensor.New(tensor.WithShape(batch, cfg.OutputSize()), tensor.WithBacking(r.tgBuf))
 
 	src := r.val
 	if src == nil || src.Len() == 0 {
@@ -261,10 +260,14 @@ func (r *run) setup() error {
 	}
 	pn := min(r.opt.PreviewN, src.Len())
 	pb := &previewBatch{n: pn, width: src.Width, height: src.Height, channels: src.Channels,
-		clean: append([]float32(nil), src.Data[:pn*size]...)}
-	pb.input = make([]float32, len(pb.clean))
+		clean: append([]float32(nil), src.Data[:pn*cfg.ImageSize()]...)}
+	pb.input = make([]float32, pn*cfg.InputSize())
 	// Fixed noise for the preview so that frames differ only by the model.
-	r.ae.cfg.corrupt(pb.input, pb.clean, rand.New(rand.NewSource(r.opt.Seed+1)))
+	rng := rand.New(rand.NewSource(r.opt.Seed + 1))
+	target := make([]float32, cfg.OutputSize())
+	for i := 0; i < pn; i++ {
+		cfg.prepare(pb.input[i*cfg.InputSize():(i+1)*cfg.InputSize()], target, pb.clean[i*cfg.ImageSize():(i+1)*cfg.ImageSize()], rng)
+	}
 	r.preview = pb
 	r.lastGood = r.ae.Clone()
 	return nil
@@ -286,17 +289,11 @@ func (r *run) update() error {
 	return nil
 }
 
-// makeInput writes into dst what the model should see for the clean batch.
-func (r *run) makeInput(clean, dst []float32) { r.ae.cfg.corrupt(dst, clean, r.rng) }
-
-// corrupt writes into dst the model's input for clean images: the images
-// with the configured noise for denoising, else the images themselves.
-func (c Config) corrupt(dst, clean []float32, rng *rand.Rand) {
-	if c.Task == TaskDenoise {
-		imageops.AddGaussianNoise(dst, clean, c.NoiseSigma, rng)
-	} else {
-		copy(dst, clean)
-	}
+// prepareSample writes the input and target of the batch's i-th image.
+func (r *run) prepareSample(i int, clean []float32) {
+	cfg := r.ae.cfg
+	in, out := cfg.InputSize(), cfg.OutputSize()
+	cfg.prepare(r.inBuf[i*in:(i+1)*in], r.tgBuf[i*out:(i+1)*out], clean, r.rng)
 }
 
 // waitIfPaused blocks while paused; it reports true when ctx ended.
@@ -347,16 +344,24 @@ func (r *run) publish(ev *Event) {
 	r.snapshot.Store(snap)
 	r.lastPreview = time.Now()
 	pb := r.preview
-	recon, err := snap.Reconstruct(pb.input, pb.n)
+	// A snapshot is a fresh model whose graphs would be built (and their
+	// buffers allocated) anew; the preview model keeps its own.
+	if r.previewModel == nil {
+		r.previewModel = snap.Clone()
+	}
+	r.previewModel.copyWeightsFrom(snap)
+	recon, err := r.previewModel.Reconstruct(pb.input, pb.n)
 	if err != nil {
 		return // a preview is a nicety; the training step reports real errors
 	}
-	size := len(pb.clean) / pb.n
+	cfg := snap.cfg
+	size, in, out := cfg.ImageSize(), cfg.InputSize(), cfg.OutputSize()
 	p := &Preview{Step: r.step, Width: pb.width, Height: pb.height, Channels: pb.channels}
 	for i := 0; i < pb.n; i++ {
+		x := pb.input[i*in : (i+1)*in]
 		p.Original = append(p.Original, pb.clean[i*size:(i+1)*size])
-		p.Input = append(p.Input, pb.input[i*size:(i+1)*size])
-		p.Output = append(p.Output, recon[i*size:(i+1)*size])
+		p.Input = append(p.Input, cfg.displayInput(x))
+		p.Output = append(p.Output, cfg.displayOutput(x, recon[i*out:(i+1)*out]))
 	}
 	e := *ev
 	e.Kind, e.Preview = EventPreview, p
@@ -414,23 +419,25 @@ func (r *run) historyAfter(steps int, ev Event) History {
 // the inputs get the configured noise, drawn from seed.
 func EvaluateLoss(ctx context.Context, ae *Autoencoder, d *imageops.Dataset, seed int64) (float64, error) {
 	const chunk = 1024
-	size := ae.cfg.InputSize()
+	cfg := ae.cfg
+	in, out := cfg.InputSize(), cfg.OutputSize()
 	rng := rand.New(rand.NewSource(seed))
 	var sum float64
-	input := make([]float32, chunk*size)
+	input := make([]float32, chunk*in)
+	target := make([]float32, chunk*out)
 	for start := 0; start < d.Len(); start += chunk {
 		if err := ctx.Err(); err != nil {
 			return math.NaN(), err
 		}
 		m := min(chunk, d.Len()-start)
-		clean := d.Data[start*size : (start+m)*size]
-		in := input[:m*size]
-		ae.cfg.corrupt(in, clean, rng)
-		recon, err := ae.Reconstruct(in, m)
+		for i := 0; i < m; i++ {
+			cfg.prepare(input[i*in:(i+1)*in], target[i*out:(i+1)*out], d.Image(start+i), rng)
+		}
+		recon, err := ae.Reconstruct(input[:m*in], m)
 		if err != nil {
 			return math.NaN(), err
 		}
-		sum += ae.Loss(recon, clean) * float64(m)
+		sum += ae.Loss(recon, target[:m*out]) * float64(m)
 	}
 	return sum / float64(d.Len()), nil
 }

@@ -11,7 +11,9 @@ import (
 // x (N, Cin, H, W), w (Cout, Cin, KH, KW), b (1, Cout, 1, 1) or nil,
 // output (N, Cout, Ho, Wo) with Ho = (H+2·pad-KH)/stride+1.
 //
-// It is built from two nodes: cols = im2col(x), a K × (N·Ho·Wo) matrix with
+// For large column matrices it is one fused op that works on chunks of
+// images (see fusedMinCols). Otherwise it is built from two nodes: cols =
+// im2col(x), a K × (N·Ho·Wo) matrix with
 // K = Cin·KH·KW, and y = act(W·cols + b), one GEMM for the whole batch. Keeping
 // cols as a node lets the weight gradient reuse it, and lets Gorgonia skip the
 // col2im of the input gradient when x is data that needs no gradient.
@@ -33,6 +35,13 @@ func Conv2d(x, w, b *G.Node, stride, pad int, act Activation) (*G.Node, error) {
 	cout := ws[0]
 	if b != nil && !b.Shape().Eq(tensor.Shape{1, cout, 1, 1}) {
 		return nil, fmt.Errorf("ops: Conv2d: bias shape %v, want (1, %d, 1, 1)", b.Shape(), cout)
+	}
+	if g.K()*g.N*g.PO() >= fusedMinCols {
+		op := newConvFusedOp(g, cout, act, b != nil, x.Op() == nil)
+		if b == nil {
+			return apply(op, x, w)
+		}
+		return apply(op, x, w, b)
 	}
 	cols, err := apply(newIm2colOp(g), x)
 	if err != nil {

@@ -9,7 +9,12 @@ import (
 	"gorgonia.org/tensor"
 )
 
-func TestConv2dGradients(t *testing.T) {
+func TestConv2dGradients(t *testing.T) { conv2dGradients(t, false) }
+
+// conv2dGradients checks Conv2d's gradients on a table of geometries. With
+// xThroughOp, x passes through an op first so that it is not a leaf (ops
+// build no input gradient for data).
+func conv2dGradients(t *testing.T, xThroughOp bool) {
 	cases := []struct {
 		n, cin, h, w, cout, k, stride, pad int
 		act                                Activation
@@ -39,7 +44,11 @@ func TestConv2dGradients(t *testing.T) {
 				order = append(order, "b")
 			}
 			gradCheck(t, int64(100+i), in, order, func(n map[string]*G.Node) (*G.Node, error) {
-				return Conv2d(n["x"], n["w"], n["b"], c.stride, c.pad, c.act)
+				x := n["x"]
+				if xThroughOp {
+					x = G.Must(G.Mul(x, G.NewConstant(2.0)))
+				}
+				return Conv2d(x, n["w"], n["b"], c.stride, c.pad, c.act)
 			})
 		})
 	}
