@@ -4,6 +4,8 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"image"
+	"image/color"
 	"math/rand"
 	"os"
 	"path/filepath"
@@ -15,22 +17,22 @@ import (
 
 // denoiseRow is how each method did on one photo with added noise.
 type denoiseRow struct {
-	Photo        string  `json:"photo"`
-	Noisy        quality `json:"noisy"`
-	Blur         quality `json:"blur"`
-	BlurSigma    float64 `json:"blur_sigma"`
-	Median       quality `json:"median"`
-	MedianRadius int     `json:"median_radius"`
-	Model        quality `json:"model"`
+	Photo        string           `json:"photo"`
+	Noisy        imageops.Quality `json:"noisy"`
+	Blur         imageops.Quality `json:"blur"`
+	BlurSigma    float64          `json:"blur_sigma"`
+	Median       imageops.Quality `json:"median"`
+	MedianRadius int              `json:"median_radius"`
+	Model        imageops.Quality `json:"model"`
 }
 
 // colorizeRow is how a colorizer did on the gray version of one photo.
 type colorizeRow struct {
-	Photo       string  `json:"photo"`
-	ABError     float64 `json:"ab_error"`      // RMSE of a and b against the original
-	ABErrorGray float64 `json:"ab_error_gray"` // the same for the gray photo (a = b = 0)
-	Model       quality `json:"model"`
-	Gray        quality `json:"gray"`
+	Photo       string           `json:"photo"`
+	ABError     float64          `json:"ab_error"`      // RMSE of a and b against the original
+	ABErrorGray float64          `json:"ab_error_gray"` // the same for the gray photo (a = b = 0)
+	Model       imageops.Quality `json:"model"`
+	Gray        imageops.Quality `json:"gray"`
 }
 
 // blurSigmas and medianRadii are the settings the classical baselines are
@@ -43,7 +45,9 @@ var (
 
 // evaluateDenoise adds Gaussian noise of sigma (on [0,1]) to each photo and
 // compares the model with the best Gaussian blur and the best median filter.
-func evaluateDenoise(ctx context.Context, ae *models.Autoencoder, paths []string, sigma float64, seed int64) ([]denoiseRow, error) {
+// show, when not nil, receives each photo's noisy, best classical, model
+// and clean versions (for montages).
+func evaluateDenoise(ctx context.Context, ae *models.Autoencoder, paths []string, sigma float64, seed int64, show func(...*imageops.Photo)) ([]denoiseRow, error) {
 	var rows []denoiseRow
 	for i, path := range paths {
 		clean, err := imageops.LoadPhoto(path)
@@ -53,14 +57,14 @@ func evaluateDenoise(ctx context.Context, ae *models.Autoencoder, paths []string
 		noisy := clean.WithGaussianNoise(sigma, rand.New(rand.NewSource(seed+int64(i))))
 		w, h, gray := clean.Width, clean.Height, clean.Gray
 		row := denoiseRow{Photo: filepath.Base(path)}
-		if row.Noisy, err = measure(noisy, clean); err != nil {
+		if row.Noisy, err = noisy.Compare(clean); err != nil {
 			return nil, err
 		}
 		out, err := models.ApplyPhoto(ctx, ae, noisy, models.PhotoOptions{})
 		if err != nil {
 			return nil, err
 		}
-		if row.Model, err = measure(out, clean); err != nil {
+		if row.Model, err = out.Compare(clean); err != nil {
 			return nil, err
 		}
 		c := 3
@@ -68,32 +72,44 @@ func evaluateDenoise(ctx context.Context, ae *models.Autoencoder, paths []string
 			c = 1
 		}
 		planes := noisy.RGB[:c*w*h]
+		var bestBlur, bestMedian []float32
 		for _, s := range blurSigmas {
-			q, err := measurePlanes(imageops.GaussianBlur(planes, w, h, c, s), clean.RGB, w, h, gray)
+			blurred := imageops.GaussianBlur(planes, w, h, c, s)
+			q, err := imageops.ComparePlanes(blurred, clean.RGB, w, h, gray)
 			if err != nil {
 				return nil, err
 			}
 			if q.PSNR > row.Blur.PSNR {
-				row.Blur, row.BlurSigma = q, s
+				row.Blur, row.BlurSigma, bestBlur = q, s, blurred
 			}
 		}
 		for _, r := range medianRadii {
-			q, err := measurePlanes(imageops.MedianFilter(planes, w, h, c, r), clean.RGB, w, h, gray)
+			filtered := imageops.MedianFilter(planes, w, h, c, r)
+			q, err := imageops.ComparePlanes(filtered, clean.RGB, w, h, gray)
 			if err != nil {
 				return nil, err
 			}
 			if q.PSNR > row.Median.PSNR {
-				row.Median, row.MedianRadius = q, r
+				row.Median, row.MedianRadius, bestMedian = q, r, filtered
 			}
 		}
 		rows = append(rows, row)
+		if show != nil {
+			classical := bestBlur
+			if row.Median.PSNR > row.Blur.PSNR {
+				classical = bestMedian
+			}
+			show(noisy, withPlanes(clean, classical, c), out, clean)
+		}
 	}
 	return rows, nil
 }
 
 // evaluateColorize turns each colour photo gray and compares the model's
 // colours with the original's, against leaving the photo gray.
-func evaluateColorize(ctx context.Context, ae *models.Autoencoder, paths []string) ([]colorizeRow, error) {
+// show, when not nil, receives each photo's gray, colorized and original
+// versions.
+func evaluateColorize(ctx context.Context, ae *models.Autoencoder, paths []string, show func(...*imageops.Photo)) ([]colorizeRow, error) {
 	var rows []colorizeRow
 	for _, path := range paths {
 		orig, err := imageops.LoadPhoto(path)
@@ -109,13 +125,16 @@ func evaluateColorize(ctx context.Context, ae *models.Autoencoder, paths []strin
 			return nil, err
 		}
 		row := colorizeRow{Photo: filepath.Base(path), ABError: abError(out, orig), ABErrorGray: abError(gray, orig)}
-		if row.Model, err = measure(out, orig); err != nil {
+		if row.Model, err = out.Compare(orig); err != nil {
 			return nil, err
 		}
-		if row.Gray, err = measure(gray, orig); err != nil {
+		if row.Gray, err = gray.Compare(orig); err != nil {
 			return nil, err
 		}
 		rows = append(rows, row)
+		if show != nil {
+			show(gray, out, orig)
+		}
 	}
 	return rows, nil
 }
@@ -127,6 +146,7 @@ func cmdEvaluate(args []string) error {
 	sigma := fs.Float64("sigma", 25, "Gaussian noise added for denoisers, on 0-255 (or [0,1] when at most 1)")
 	seed := fs.Int64("seed", 1, "seed for the noise")
 	report := fs.String("report", "", "write the per-photo figures to this JSON file")
+	montage := fs.String("montage", "", "write a PNG with a 1:1 crop of each photo per row: noisy, best classical filter, model, clean (denoise) or gray, model, original (colorize)")
 	if err := fs.Parse(args); err != nil {
 		return usageError{err}
 	}
@@ -151,6 +171,24 @@ func cmdEvaluate(args []string) error {
 		paths = append(paths, found...)
 	}
 	ctx := context.Background()
+	var crops [][]image.Image
+	show := func(versions ...*imageops.Photo) {
+		var row []image.Image
+		for _, p := range versions {
+			row = append(row, centreCrop(p.Image(), montageCell))
+		}
+		crops = append(crops, row)
+	}
+	if *montage == "" {
+		show = nil
+	}
+	defer func() {
+		if len(crops) > 0 {
+			if err := imageops.SavePNG(*montage, imageops.Montage(crops, montageCell, 4, color.White)); err != nil {
+				fmt.Fprintln(os.Stderr, err)
+			}
+		}
+	}()
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	defer tw.Flush()
 	switch ae.Config().Task {
@@ -159,7 +197,7 @@ func cmdEvaluate(args []string) error {
 		if s > 1 {
 			s /= 255
 		}
-		rows, err := evaluateDenoise(ctx, ae, paths, s, *seed)
+		rows, err := evaluateDenoise(ctx, ae, paths, s, *seed, show)
 		if err != nil {
 			return err
 		}
@@ -173,7 +211,7 @@ func cmdEvaluate(args []string) error {
 			return writeJSON(*report, map[string]any{"task": "denoise", "sigma": s * 255, "photos": rows})
 		}
 	case models.TaskColorize:
-		rows, err := evaluateColorize(ctx, ae, paths)
+		rows, err := evaluateColorize(ctx, ae, paths, show)
 		if err != nil {
 			return err
 		}
@@ -188,4 +226,26 @@ func cmdEvaluate(args []string) error {
 		return usageErrorf("evaluate measures denoise and colorize models; this one is for %s", ae.Config().Task)
 	}
 	return nil
+}
+
+// montageCell is the side of the 1:1 crops in evaluate's montage.
+const montageCell = 224
+
+// centreCrop is the middle side×side of img (all of it when smaller).
+func centreCrop(img *image.NRGBA, side int) image.Image {
+	b := img.Bounds()
+	w, h := min(side, b.Dx()), min(side, b.Dy())
+	x0, y0 := b.Min.X+(b.Dx()-w)/2, b.Min.Y+(b.Dy()-h)/2
+	return img.SubImage(image.Rect(x0, y0, x0+w, y0+h))
+}
+
+// withPlanes is p with c planes of values (one plane stands for all three).
+func withPlanes(p *imageops.Photo, planes []float32, c int) *imageops.Photo {
+	if c == 3 {
+		return p.WithRGB(planes)
+	}
+	n := p.Width * p.Height
+	rgb := make([]float32, 0, 3*n)
+	rgb = append(append(append(rgb, planes...), planes...), planes...)
+	return p.WithRGB(rgb)
 }

@@ -132,3 +132,37 @@ func (p *Photo) WithGaussianNoise(sigma float64, rng *rand.Rand) *Photo {
 	q.Gray = p.Gray
 	return q
 }
+
+// Quality is how close an image is to its reference.
+type Quality struct {
+	PSNR float64 `json:"psnr"` // dB, data range 1
+	SSIM float64 `json:"ssim"` // scikit-image's 7×7 uniform window
+}
+
+// Compare measures p against a reference photo of the same size, over the
+// reference's planes: one for a gray reference, else three.
+func (p *Photo) Compare(ref *Photo) (Quality, error) {
+	if p.Width != ref.Width || p.Height != ref.Height {
+		return Quality{}, fmt.Errorf("the reference is %d×%d but the photo is %d×%d", ref.Width, ref.Height, p.Width, p.Height)
+	}
+	return ComparePlanes(p.RGB, ref.RGB, ref.Width, ref.Height, ref.Gray)
+}
+
+// ComparePlanes measures w×h planes against reference planes: the first
+// plane only when gray, else three.
+func ComparePlanes(planes, ref []float32, w, h int, gray bool) (Quality, error) {
+	c := 3
+	if gray {
+		c = 1
+	}
+	n := c * w * h
+	if len(planes) < n || len(ref) < n {
+		return Quality{}, fmt.Errorf("compare: %d and %d values for %dx%dx%d", len(planes), len(ref), w, h, c)
+	}
+	psnr, err := PSNR(planes[:n], ref[:n], 1)
+	if err != nil {
+		return Quality{}, err
+	}
+	ssim, err := SSIM(planes[:n], ref[:n], w, h, c, 1, SSIMUniform7)
+	return Quality{psnr, ssim}, err
+}

@@ -12,6 +12,7 @@ package ui
 
 import (
 	"image/color"
+	"os"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -65,7 +66,9 @@ type Studio struct {
 	opened     *models.Autoencoder // the last model opened from a file
 	diagram    *LayerDiagram       // the planned model, drawn
 	latent     *latentTab          // the latent-space explorer
-	tabs       *container.AppTabs  // training | latent space
+	tabs       *container.AppTabs  // training | latent space | photo
+	photo      *photoTab           // denoise or colorize one photo
+	photoItem  *container.TabItem  // its tab, to route drops
 	memory     *widget.Label       // its memory estimate
 	paused     bool
 	lastVal    float64
@@ -112,8 +115,21 @@ func NewStudio(w fyne.Window, post func(func())) *Studio {
 	s.settingsChanged()
 
 	w.SetContent(s.content)
-	w.SetOnDropped(s.HandleDrop)
+	w.SetOnDropped(s.handleWindowDrop)
 	return s
+}
+
+// handleWindowDrop routes a drop on the window: a file dropped while the
+// Photo tab is shown is the photo to work on; anything else (folders, or
+// any drop on the other tabs) loads training data as HandleDrop does.
+func (s *Studio) handleWindowDrop(pos fyne.Position, uris []fyne.URI) {
+	if s.tabs.Selected() == s.photoItem && len(uris) > 0 {
+		if fi, err := os.Stat(uris[0].Path()); uris[0].Scheme() != "file" || err != nil || !fi.IsDir() {
+			s.photo.handleDrop(uris)
+			return
+		}
+	}
+	s.HandleDrop(pos, uris)
 }
 
 // Form gives access to the settings widgets.
@@ -189,7 +205,9 @@ func (s *Studio) layout() fyne.CanvasObject {
 	training.Offset = 0.48
 	s.latent = newLatentTab(s)
 	latentItem := container.NewTabItemWithIcon("Latent space", theme.ZoomInIcon(), panel(s.latent.view))
-	s.tabs = container.NewAppTabs(container.NewTabItemWithIcon("Training", theme.MediaPlayIcon(), training), latentItem)
+	s.photo = newPhotoTab(s)
+	s.photoItem = container.NewTabItemWithIcon("Photo", theme.MediaPhotoIcon(), panel(s.photo.view))
+	s.tabs = container.NewAppTabs(container.NewTabItemWithIcon("Training", theme.MediaPlayIcon(), training), latentItem, s.photoItem)
 	s.tabs.OnSelected = func(it *container.TabItem) {
 		if it == latentItem {
 			s.latent.refresh()
