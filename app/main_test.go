@@ -137,3 +137,34 @@ func TestDemo(t *testing.T) {
 		}
 	}
 }
+
+// TestTrainInitContinues: --init trains a saved model further (its history
+// adds up) and refuses data of another size.
+func TestTrainInitContinues(t *testing.T) {
+	data := digitFolder(t, 64)
+	work := t.TempDir()
+	first, second := filepath.Join(work, "a.lsm"), filepath.Join(work, "b.lsm")
+	common := []string{"--data", data, "--size", "28", "--gray", "--layers", "32", "--code", "4", "--batch", "16", "--val", "0"}
+	if code := run(append([]string{"train", "--epochs", "1", "--out", first}, common...)); code != 0 {
+		t.Fatalf("train exited %d", code)
+	}
+	if code := run(append([]string{"train", "--init", first, "--epochs", "2", "--lr", "1e-4", "--out", second}, common...)); code != 0 {
+		t.Fatalf("train --init exited %d", code)
+	}
+	ae, err := assets.LoadModel(second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ae.History.Epochs != 3 || ae.History.Steps != 12 {
+		t.Errorf("history after 1+2 epochs of 4 steps: %d epochs, %d steps", ae.History.Epochs, ae.History.Steps)
+	}
+	bad := append([]string{"train", "--init", first, "--epochs", "1", "--out", second}, common...)
+	for i, a := range bad {
+		if a == "--size" {
+			bad[i+1] = "32"
+		}
+	}
+	if code := run(bad); code != 2 {
+		t.Errorf("--init with 32x32 data exited %d, want 2", code)
+	}
+}

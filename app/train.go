@@ -19,6 +19,7 @@ import (
 // trainFlags are the flags of train (and, with fixed values, of demo).
 type trainFlags struct {
 	task, arch, data, out, loss, noise, layers, size, test, report string
+	init                                                           string
 	codeAct                                                        string
 	code, epochs, batch, patches                                   int
 	lr, val, maxMinutes, checkpointMinutes                         float64
@@ -38,6 +39,7 @@ func (f *trainFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.gray, "gray", false, "train on gray images (IDX data are always gray)")
 	fs.StringVar(&f.loss, "loss", models.LossAuto, "auto | mse | bce (auto: BCE when inputs lie in [0,1], else MSE)")
 	fs.StringVar(&f.noise, "noise", "gaussian:0.3", "noise for --task denoise: KIND:STRENGTH or KIND:LO-HI (drawn per image), several joined by +; kinds gaussian (sigma on [0,1], or on 0-255 above 1), poisson (photon peak), saltpepper (share); e.g. gaussian:0-55+poisson:5-60")
+	fs.StringVar(&f.init, "init", "", "start from this trained model's weights and config (train further, e.g. at a lower --lr); the model flags are then ignored")
 	fs.IntVar(&f.patches, "patches", 0, "cut this many random --size patches (rotated and mirrored at random) from the photos in --data instead of resizing whole images")
 	fs.IntVar(&f.epochs, "epochs", 10, "epochs")
 	fs.IntVar(&f.batch, "batch", 64, "batch size")
@@ -235,8 +237,17 @@ func train(ctx context.Context, f trainFlags, data *imageops.Dataset) (*models.A
 			cfg.Noise = noise
 		}
 	}
-	ae, err := models.NewAutoencoder(cfg)
-	if err != nil {
+	var ae *models.Autoencoder
+	if f.init != "" {
+		if ae, err = loadModel(f.init); err != nil {
+			return nil, err
+		}
+		cfg, why = ae.Config(), "as trained in "+f.init
+		if cfg.Width != data.Width || cfg.Height != data.Height || cfg.Channels != data.Channels {
+			return nil, usageErrorf("--init %s takes %dx%dx%d images; the data are %dx%dx%d",
+				f.init, cfg.Width, cfg.Height, cfg.Channels, data.Width, data.Height, data.Channels)
+		}
+	} else if ae, err = models.NewAutoencoder(cfg); err != nil {
 		return nil, usageError{err}
 	}
 	var test *imageops.Dataset

@@ -58,3 +58,25 @@ func TestConv2dFusedChain(t *testing.T) {
 		})
 	}
 }
+
+// TestConv2dFusedUnevenChunks: a batch that is not a multiple of the chunk
+// (3 images, chunks of 2) gives the same gradients.
+func TestConv2dFusedUnevenChunks(t *testing.T) {
+	minCols, chunkCols := fusedMinCols, fusedChunkCols
+	t.Cleanup(func() { fusedMinCols, fusedChunkCols = minCols, chunkCols })
+	rng := rand.New(rand.NewSource(3))
+	in := map[string]*tensor.Dense{
+		"x": randDense(rng, tensor.Float64, 1, 3, 2, 5, 4),
+		"w": randDense(rng, tensor.Float64, 0.5, 3, 2, 3, 3),
+		"b": randDense(rng, tensor.Float64, 0.1, 1, 3, 1, 1),
+	}
+	g, _ := newGeom(3, 2, 5, 4, 3, 3, 1, 1)
+	fusedMinCols, fusedChunkCols = 0, 2*g.K()*g.PO()
+	if g.chunkImages() != 2 {
+		t.Fatalf("chunk of %d images", g.chunkImages())
+	}
+	gradCheck(t, 700, in, []string{"x", "w", "b"}, func(n map[string]*G.Node) (*G.Node, error) {
+		x := G.Must(G.Mul(n["x"], G.NewConstant(2.0)))
+		return Conv2d(x, n["w"], n["b"], 1, 1, ActReLU)
+	})
+}
