@@ -79,6 +79,9 @@ func cmdApply(args []string) error {
 		}
 		return nil
 	}
+	if *ref != "" || *strength != 1 {
+		return usageErrorf("--ref and --strength are for photo models (denoise with --arch residual, colorize); this is a %s %s model", cfg.Task, cfg.Arch)
+	}
 	var data *imageops.Dataset
 	single := !isDir(*in)
 	if single {

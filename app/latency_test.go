@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -19,6 +20,9 @@ var realApp fyne.App
 // TestMain runs the Fyne GL driver on the main goroutine, as it requires,
 // when a display is there, and the tests beside it.
 func TestMain(m *testing.M) {
+	if args, ok := os.LookupEnv(childArgsEnv); ok { // a child process of a test: be the command
+		os.Exit(run(strings.Split(args, "\n")))
+	}
 	if os.Getenv("DISPLAY") == "" || os.Getenv("LATENTSTUDIO_GL_TESTS") != "1" {
 		os.Exit(m.Run())
 	}

@@ -47,6 +47,10 @@ func ApplyPhoto(ctx context.Context, ae *Autoencoder, p *imageops.Photo, opt Pho
 		if err != nil {
 			return nil, err
 		}
+		// Stride-2 transposed convolutions leave a faint checkerboard in
+		// a and b (period 2^layers); colour needs no such detail (the eye
+		// hardly sees it, JPEG halves it), so a and b are smoothed.
+		ab = imageops.GaussianBlur(ab, w, h, 2, chromaBlur)
 		return p.WithRGB(LabToRGBPlanes(l01, ab, n)), nil
 	case TaskDenoise, TaskReconstruct:
 		var out []float32
@@ -92,6 +96,9 @@ func ApplyPhoto(ctx context.Context, ae *Autoencoder, p *imageops.Photo, opt Pho
 	}
 	return nil, fmt.Errorf("a %s model does not process photos", cfg.Task)
 }
+
+// chromaBlur is the sigma, in pixels, of the smoothing of predicted colour.
+const chromaBlur = 2
 
 // photoTiles picks the tile side and overlap for photos. Fully
 // convolutional models get large tiles (a multiple of their stride
