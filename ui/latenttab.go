@@ -59,6 +59,11 @@ func (t *latentTab) refresh() {
 		return
 	}
 	c := ae.Config()
+	if c.CodeSize() == 0 || c.Task == models.TaskColorize {
+		t.note.SetText(fmt.Sprintf("A %s %s model has no latent space to explore: use it in the Photo tab.", c.Task, c.Arch))
+		t.explorer.SetData(nil, nil)
+		return
+	}
 	if c.Width != s.ds.Width || c.Height != s.ds.Height || c.Channels != s.ds.Channels {
 		t.note.SetText(fmt.Sprintf("The model takes %d×%d×%d images but these are %d×%d×%d; load them at the model's size.",
 			c.Width, c.Height, c.Channels, s.ds.Width, s.ds.Height, s.ds.Channels))

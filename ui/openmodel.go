@@ -84,8 +84,12 @@ func (s *Studio) Opened() *models.Autoencoder { return s.opened }
 // modelSummary says what a model file holds, its lines joined by sep.
 func modelSummary(ae *models.Autoencoder, sep string) string {
 	c, h := ae.Config(), ae.History
+	shape := fmt.Sprintf("%s %s autoencoder, encoder %v → code %d, decoder mirrored", c.Task, c.Arch, c.Layers, c.CodeSize())
+	if c.Arch == models.ArchResidual {
+		shape = fmt.Sprintf("%s residual model: %d conv layers %v predict the noise; photos of any size", c.Task, len(c.Layers)+1, c.Layers)
+	}
 	lines := []string{
-		fmt.Sprintf("%s %s autoencoder, encoder %v → code %d, decoder mirrored", c.Task, c.Arch, c.Layers, c.CodeSize()),
+		shape,
 		fmt.Sprintf("input %d×%d×%d, loss %s, %s parameters", c.Width, c.Height, c.Channels, c.Loss, formatInt(ae.ParamCount())),
 		fmt.Sprintf("trained %s (%s steps), train loss %.4f, validation loss %.4f",
 			plural(h.Epochs, "epoch", "epochs"), formatInt(h.Steps), h.TrainLoss, h.ValLoss),
