@@ -15,6 +15,7 @@ const usage = `Latent Studio: autoencoders on images.
   latentstudio train --data SRC --out MODEL [flags]
   latentstudio apply --model MODEL --in IMAGE|DIR --out IMAGE|DIR [--sigma S] [--ref CLEAN] [--strength X]
   latentstudio evaluate --model MODEL [--sigma 25] PHOTO|DIR...   a photo model against classical baselines
+  latentstudio score --model MODEL --data SRC [--normal CLASS] [--csv FILE]   anomaly scores, AUROC
   latentstudio encode --model MODEL --data SRC --out codes.csv
   latentstudio info --model MODEL
   latentstudio bench [--models dense,conv,photo]   one epoch each, beside the PyTorch anchor
@@ -53,6 +54,8 @@ func run(args []string) int {
 		err = cmdDemo(args[1:])
 	case "bench":
 		err = cmdBench(args[1:])
+	case "score":
+		err = cmdScore(args[1:])
 	case "evaluate":
 		err = cmdEvaluate(args[1:])
 	case "bench-run": // the child process of bench

@@ -19,7 +19,7 @@ import (
 // trainFlags are the flags of train (and, with fixed values, of demo).
 type trainFlags struct {
 	task, arch, data, out, loss, noise, layers, size, test, report string
-	init                                                           string
+	init, class                                                    string
 	codeAct                                                        string
 	code, epochs, batch, patches                                   int
 	lr, val, maxMinutes, checkpointMinutes                         float64
@@ -39,6 +39,7 @@ func (f *trainFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.gray, "gray", false, "train on gray images (IDX data are always gray)")
 	fs.StringVar(&f.loss, "loss", models.LossAuto, "auto | mse | bce (auto: BCE when inputs lie in [0,1], else MSE)")
 	fs.StringVar(&f.noise, "noise", "gaussian:0.3", "noise for --task denoise: KIND:STRENGTH or KIND:LO-HI (drawn per image), several joined by +; kinds gaussian (sigma on [0,1], or on 0-255 above 1), poisson (photon peak), saltpepper (share); e.g. gaussian:0-55+poisson:5-60")
+	fs.StringVar(&f.class, "class", "", "train only on the images of this class (e.g. one digit, for anomaly detection)")
 	fs.StringVar(&f.init, "init", "", "start from this trained model's weights and config (train further, e.g. at a lower --lr); the model flags are then ignored")
 	fs.IntVar(&f.patches, "patches", 0, "cut this many random --size patches (rotated and mirrored at random) from the photos in --data instead of resizing whole images")
 	fs.IntVar(&f.epochs, "epochs", 10, "epochs")
@@ -76,6 +77,11 @@ func cmdTrain(args []string) error {
 	}
 	if err != nil {
 		return err
+	}
+	if f.class != "" {
+		if data, err = onlyClass(data, f.class); err != nil {
+			return err
+		}
 	}
 	_, err = train(ctx, f, data)
 	return err
@@ -144,6 +150,21 @@ func reportSkipped(skipped []imageops.Skipped) {
 func isDir(path string) bool {
 	st, err := os.Stat(path)
 	return err == nil && st.IsDir()
+}
+
+// onlyClass keeps the images of one class.
+func onlyClass(d *imageops.Dataset, class string) (*imageops.Dataset, error) {
+	var idx []int
+	for i := 0; i < d.Len(); i++ {
+		if d.Label(i) == class {
+			idx = append(idx, i)
+		}
+	}
+	if len(idx) == 0 {
+		return nil, usageErrorf("--class %s: no images of that class (the classes are %v)", class, d.Classes)
+	}
+	fmt.Fprintf(os.Stderr, "training on the %d images of class %s\n", len(idx), class)
+	return d.Subset(idx), nil
 }
 
 // loadPatches cuts n random patches of the --size (default 40) from the
