@@ -147,6 +147,10 @@ func cmdEncode(args []string) error {
 	if err != nil {
 		return err
 	}
+	k := ae.Config().CodeSize()
+	if k == 0 || ae.Config().Task == models.TaskColorize {
+		return usageErrorf("encode needs an autoencoder with a code; %s is a %s %s model", *modelPath, ae.Config().Task, ae.Config().Arch)
+	}
 	data, err := loadData(context.Background(), *src, modelOptions(ae.Config()))
 	if err != nil {
 		return err
@@ -161,7 +165,6 @@ func cmdEncode(args []string) error {
 	}
 	defer f.Close()
 	w := csv.NewWriter(f)
-	k := ae.Config().Code
 	header := []string{"file", "class"}
 	for j := 1; j <= k; j++ {
 		header = append(header, "z"+strconv.Itoa(j))

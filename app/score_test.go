@@ -79,3 +79,41 @@ func TestScoreNormalAnomalyFolders(t *testing.T) {
 		t.Errorf("--normal of a class that is not there exited %d, want 2", code)
 	}
 }
+
+// TestEncodeMNISTTestSet: encode writes one row per image of the MNIST test
+// set with the configured code size, also for a conv model without a dense
+// code (whose code is its last feature map); a residual denoiser, which has
+// no code, is refused.
+func TestEncodeMNISTTestSet(t *testing.T) {
+	testSet := "../../shared/data/mnist/t10k-images-idx3-ubyte.gz"
+	if _, err := os.Stat(testSet); err != nil {
+		t.Skip(err)
+	}
+	work := t.TempDir()
+	for _, c := range []struct {
+		arch, layers, code string
+		size               int
+	}{{"dense", "64", "12", 12}, {"conv", "4,8", "0", 8 * 7 * 7}} {
+		model, out := filepath.Join(work, c.arch+".lsm"), filepath.Join(work, c.arch+".csv")
+		args := []string{"train", "--arch", c.arch, "--layers", c.layers, "--code", c.code, "--data", testSet, "--epochs", "1",
+			"--val", "0", "--out", model}
+		if code := run(args); code != 0 {
+			t.Fatalf("train exited %d", code)
+		}
+		if code := run([]string{"encode", "--model", model, "--data", testSet, "--out", out}); code != 0 {
+			t.Fatalf("encode exited %d", code)
+		}
+		f, err := os.Open(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := csv.NewReader(f).ReadAll()
+		f.Close()
+		if err != nil || len(rows) != 10001 || len(rows[0]) != 2+c.size || len(rows[10000]) != 2+c.size {
+			t.Errorf("%s: %d rows of %d columns, want 10,001 of %d (err %v)", c.arch, len(rows), len(rows[0]), 2+c.size, err)
+		}
+	}
+	if code := run([]string{"encode", "--model", "builtin:denoise", "--data", testSet, "--out", filepath.Join(work, "x.csv")}); code != 2 {
+		t.Errorf("encode with a residual denoiser exited %d, want 2", code)
+	}
+}
