@@ -44,6 +44,7 @@ func cmdApply(args []string) error {
 	sigma := fs.Float64("sigma", 0, "add Gaussian noise of this sigma (on [0,1], or 0-255 when above 1) before applying, to see denoising at work")
 	seed := fs.Int64("seed", 1, "seed for --sigma noise")
 	ref := fs.String("ref", "", "a clean original of the --in photo: report PSNR and SSIM against it")
+	mask := fs.String("mask", "", "inpainting: a mask image of the photo's size, white where to fill")
 	strength := fs.Float64("strength", 1, "denoising strength: the share of the model's change kept, 0..1")
 	report := fs.String("report", "", "write files and seconds (and psnr/ssim with a reference) to this JSON file")
 	if err := fs.Parse(args); err != nil {
@@ -68,7 +69,7 @@ func cmdApply(args []string) error {
 		if s > 1 {
 			s /= 255
 		}
-		rep, err := applyPhotos(ctx, ae, *in, *out, *ref, s, *strength, *seed)
+		rep, err := applyPhotos(ctx, ae, *in, *out, *ref, *mask, s, *strength, *seed)
 		if err != nil {
 			return err
 		}
@@ -79,8 +80,8 @@ func cmdApply(args []string) error {
 		}
 		return nil
 	}
-	if *ref != "" || *strength != 1 {
-		return usageErrorf("--ref and --strength are for photo models (denoise with --arch residual, colorize); this is a %s %s model", cfg.Task, cfg.Arch)
+	if *ref != "" || *mask != "" || *strength != 1 {
+		return usageErrorf("--ref, --mask and --strength are for photo models (denoise with --arch residual, colorize, inpaint); this is a %s %s model", cfg.Task, cfg.Arch)
 	}
 	var data *imageops.Dataset
 	single := !isDir(*in)

@@ -18,7 +18,27 @@ import (
 // photos of any size (denoisers and colorizers for photos) rather than
 // resize them to the model's input, as for digits.
 func photoModel(cfg models.Config) bool {
-	return cfg.Arch == models.ArchResidual || cfg.Task == models.TaskColorize
+	return cfg.Arch == models.ArchResidual || cfg.Task == models.TaskColorize || cfg.Task == models.TaskInpaint
+}
+
+// loadMask reads a mask image of w×h pixels: light pixels (above half) are
+// the ones to fill.
+func loadMask(path string, w, h int) ([]float32, error) {
+	m, err := imageops.LoadPhoto(path)
+	if err != nil {
+		return nil, err
+	}
+	if m.Width != w || m.Height != h {
+		return nil, fmt.Errorf("the mask %s is %dx%d but the photo is %dx%d", path, m.Width, m.Height, w, h)
+	}
+	mask := m.Luma()
+	for i, v := range mask {
+		mask[i] = 0
+		if v > 0.5 {
+			mask[i] = 1
+		}
+	}
+	return mask, nil
 }
 
 // abError is the root mean square difference of the a and b channels of
@@ -37,7 +57,7 @@ func abError(out, ref *imageops.Photo) float64 {
 // applyPhotos is apply for photo models: each photo at its native size,
 // processed in tiles, saved as PNG. With --sigma the clean photo is the
 // reference; a colorizer's reference is the colour photo itself.
-func applyPhotos(ctx context.Context, ae *models.Autoencoder, in, out, refPath string, sigma, strength float64, seed int64) (map[string]any, error) {
+func applyPhotos(ctx context.Context, ae *models.Autoencoder, in, out, refPath, maskPath string, sigma, strength float64, seed int64) (map[string]any, error) {
 	// A 12-megapixel photo holds about 0.5 GB live (planes in and out, the
 	// blend weights, the model's tile buffers); by default the GC lets the
 	// heap grow to twice that before collecting. A soft limit keeps the
@@ -82,8 +102,17 @@ func applyPhotos(ctx context.Context, ae *models.Autoencoder, in, out, refPath s
 				return nil, usageError{err}
 			}
 		}
+		var mask []float32
+		if cfg.Task == models.TaskInpaint {
+			if maskPath == "" || !single {
+				return nil, usageErrorf("inpainting needs one photo and --mask MASK.png (white where to fill)")
+			}
+			if mask, err = loadMask(maskPath, p.Width, p.Height); err != nil {
+				return nil, usageError{err}
+			}
+		}
 		bar := newProgress(os.Stderr, filepath.Base(path))
-		res, err := models.ApplyPhoto(ctx, ae, input, models.PhotoOptions{Strength: strength, Progress: func(done, total int) {
+		res, err := models.ApplyPhoto(ctx, ae, input, models.PhotoOptions{Strength: strength, Mask: mask, Progress: func(done, total int) {
 			bar.update(float64(done)/float64(total), fmt.Sprintf("%d/%d tiles", done, total))
 		}})
 		bar.finish()

@@ -28,7 +28,7 @@ type trainFlags struct {
 }
 
 func (f *trainFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.task, "task", models.TaskReconstruct, "reconstruct | denoise | colorize")
+	fs.StringVar(&f.task, "task", models.TaskReconstruct, "reconstruct | denoise | colorize | inpaint (fills synthetic watermarks' masks; train with --patches on photos)")
 	fs.StringVar(&f.arch, "arch", models.ArchDense, "dense | conv | residual (a DnCNN-style denoiser for photos of any size)")
 	fs.StringVar(&f.data, "data", "", "training data: a folder of images (subfolders are classes) or an IDX images file")
 	fs.StringVar(&f.out, "out", "", "where to save the trained model (.lsm)")
@@ -244,6 +244,9 @@ func train(ctx context.Context, f trainFlags, data *imageops.Dataset) (*models.A
 	code := f.code
 	if f.arch == models.ArchResidual { // it outputs an image, not a probability, and has no code
 		loss, why, code = models.LossMSE, "a residual denoiser outputs the image itself", 0
+	}
+	if f.task == models.TaskInpaint && loss != models.LossMSE {
+		loss, why = models.LossMSE, "inpainting weighs the masked pixels (x10) in a mean squared error"
 	}
 	cfg := models.Config{Task: f.task, Arch: f.arch, Width: data.Width, Height: data.Height, Channels: data.Channels,
 		Layers: layers, Code: code, CodeActivation: f.codeAct, Loss: loss, Seed: f.seed}

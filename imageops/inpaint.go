@@ -118,3 +118,22 @@ func checkInpaint(img []float32, w, h, c int, mask []float32) error {
 	}
 	return nil
 }
+
+// Dilate grows a w×h mask by r pixels (a square neighbourhood): what a
+// brush slightly wider than the mark covers.
+func Dilate(mask []float32, w, h, r int) []float32 {
+	out := make([]float32, len(mask))
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			if mask[y*w+x] <= 0.5 {
+				continue
+			}
+			for yy := max(0, y-r); yy <= min(h-1, y+r); yy++ {
+				for xx := max(0, x-r); xx <= min(w-1, x+r); xx++ {
+					out[yy*w+xx] = 1
+				}
+			}
+		}
+	}
+	return out
+}

@@ -105,3 +105,20 @@ func testPhoto(t *testing.T) *Photo {
 	}
 	return p
 }
+
+func TestDilate(t *testing.T) {
+	mask := make([]float32, 5*4)
+	mask[1*5+2] = 1
+	got := Dilate(mask, 5, 4, 1)
+	for y := 0; y < 4; y++ {
+		for x := 0; x < 5; x++ {
+			want := float32(0)
+			if x >= 1 && x <= 3 && y <= 2 {
+				want = 1
+			}
+			if got[y*5+x] != want {
+				t.Fatalf("(%d,%d) = %g, want %g", x, y, got[y*5+x], want)
+			}
+		}
+	}
+}

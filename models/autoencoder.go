@@ -225,7 +225,7 @@ func (a *Autoencoder) runBatches(key netKey, x []float32, n, size int, read func
 		m := min(batch, n-start)
 		copy(buf, x[start*size:(start+m)*size])
 		clear(buf[m*size:])
-		if err := nt.run(input, nil); err != nil {
+		if err := nt.run(input, nil, nil); err != nil {
 			return err
 		}
 		read(nt, start, m)
@@ -263,12 +263,12 @@ func sigmoid(x float32) float32 { return float32(1 / (1 + math.Exp(-float64(x)))
 // Loss is the model's loss between reconstructions and targets, both n ×
 // InputSize values: mean BCE or mean squared error, as configured.
 func (a *Autoencoder) Loss(recon, target []float32) float64 {
-	return meanLoss(a.cfg.Loss, recon, target)
+	return meanLoss(a.cfg.Loss, recon, target, nil)
 }
 
-// meanLoss matches lossNode. BCE clips outputs away from 0 and 1 the way
+// meanLoss matches lossNode (weight may be nil). BCE clips outputs away from 0 and 1 the way
 // PyTorch's BCELoss clamps its log at -100.
-func meanLoss(kind string, recon, target []float32) float64 {
+func meanLoss(kind string, recon, target, weight []float32) float64 {
 	if len(recon) == 0 {
 		return math.NaN()
 	}
@@ -277,6 +277,8 @@ func meanLoss(kind string, recon, target []float32) float64 {
 		y, q := float64(target[i]), float64(p)
 		if kind == LossBCE {
 			sum -= y*max(math.Log(q), -100) + (1-y)*max(math.Log(1-q), -100)
+		} else if weight != nil {
+			sum += float64(weight[i]) * (q - y) * (q - y)
 		} else {
 			sum += (q - y) * (q - y)
 		}

@@ -14,6 +14,10 @@ const (
 	TaskDenoise     = "denoise"
 	// TaskColorize sees the L channel of CIE Lab and predicts a and b.
 	TaskColorize = "colorize"
+	// TaskInpaint sees the photo with a masked region blanked, plus the
+	// mask as one more channel, and fills the region; its loss weighs
+	// the masked pixels more.
+	TaskInpaint = "inpaint"
 )
 
 // Architectures.
@@ -90,8 +94,11 @@ func (c Config) CodeSize() int {
 // InChannels is the number of channels the network sees: the L channel
 // for colorization, else the image's.
 func (c Config) InChannels() int {
-	if c.Task == TaskColorize {
+	switch c.Task {
+	case TaskColorize:
 		return 1
+	case TaskInpaint:
+		return c.Channels + 1 // the mask
 	}
 	return c.Channels
 }
@@ -129,8 +136,12 @@ func (c Config) Validate() error {
 		if c.Channels != 3 {
 			return errors.New("colorize learns from colour images: channels must be 3")
 		}
+	case TaskInpaint:
+		if c.Loss != LossMSE {
+			return errors.New("inpaint weighs the masked pixels in its loss: use the mse loss")
+		}
 	default:
-		return fmt.Errorf("unknown task %q (want %s, %s or %s)", c.Task, TaskReconstruct, TaskDenoise, TaskColorize)
+		return fmt.Errorf("unknown task %q (want %s, %s, %s or %s)", c.Task, TaskReconstruct, TaskDenoise, TaskColorize, TaskInpaint)
 	}
 	if c.Width < 1 || c.Height < 1 || c.Width > MaxSide || c.Height > MaxSide {
 		return fmt.Errorf("input size %dx%d is outside 1..%d", c.Width, c.Height, MaxSide)

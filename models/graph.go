@@ -18,6 +18,7 @@ type net struct {
 	g      *G.ExprGraph
 	input  *G.Node // (B, InputSize) dense, (B, C, H, W) conv and residual
 	target *G.Node // (B, OutputSize); only in training nets
+	weight *G.Node // (B, OutputSize) per-value loss weights; only for inpainting
 	logits *G.Node // (B, OutputSize), before the output sigmoid (if any)
 	code   *G.Node // (B, CodeSize); nil for the residual denoiser
 	loss   *G.Node // scalar; only in training nets
@@ -86,7 +87,10 @@ func buildNet(cfg Config, params []*tensor.Dense, batch int, kind netKind) (*net
 		return n, nil
 	}
 	n.target = G.NewMatrix(g, dt, G.WithShape(batch, cfg.OutputSize()), G.WithName("target"))
-	if n.loss, err = lossNode(cfg.Loss, n.logits, n.target, cfg.sigmoidOutput()); err != nil {
+	if cfg.Task == TaskInpaint {
+		n.weight = G.NewMatrix(g, dt, G.WithShape(batch, cfg.OutputSize()), G.WithName("weight"))
+	}
+	if n.loss, err = lossNode(cfg.Loss, n.logits, n.target, n.weight, cfg.sigmoidOutput()); err != nil {
 		return nil, err
 	}
 	if _, err = G.Grad(n.loss, n.learnables...); err != nil {
@@ -220,8 +224,9 @@ func codeActivation(cfg Config) ops.Activation {
 
 // lossNode is the mean loss over all values. BCE is computed from logits in
 // the stable form (Gorgonia's BinaryXent has no working epsilon) by one
-// fused op; MSE compares sigmoid(l) (or l itself, without sigmoid) with y.
-func lossNode(kind string, logits, target *G.Node, sigmoid bool) (*G.Node, error) {
+// fused op; MSE compares sigmoid(l) (or l itself, without sigmoid) with y,
+// each squared error times its weight when weight is not nil.
+func lossNode(kind string, logits, target, weight *G.Node, sigmoid bool) (*G.Node, error) {
 	var per *G.Node
 	var err error
 	switch kind {
@@ -238,7 +243,9 @@ func lossNode(kind string, logits, target *G.Node, sigmoid bool) (*G.Node, error
 		if d, err = G.Sub(out, target); err != nil {
 			return nil, err
 		}
-		per, err = G.Square(d)
+		if per, err = G.Square(d); err == nil && weight != nil {
+			per, err = G.HadamardProd(per, weight)
+		}
 	default:
 		return nil, fmt.Errorf("unknown loss %q", kind)
 	}
@@ -253,15 +260,20 @@ func lossNode(kind string, logits, target *G.Node, sigmoid bool) (*G.Node, error
 	return G.Mean(flat)
 }
 
-// run feeds a batch and runs the graph once. target may be nil for
-// inference nets.
-func (n *net) run(input, target *tensor.Dense) error {
+// run feeds a batch and runs the graph once. target and weight may be nil
+// for inference nets, weight for all but inpainting.
+func (n *net) run(input, target, weight *tensor.Dense) error {
 	n.vm.Reset()
 	if err := G.Let(n.input, input); err != nil {
 		return err
 	}
 	if n.target != nil {
 		if err := G.Let(n.target, target); err != nil {
+			return err
+		}
+	}
+	if n.weight != nil {
+		if err := G.Let(n.weight, weight); err != nil {
 			return err
 		}
 	}

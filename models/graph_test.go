@@ -40,6 +40,8 @@ func TestGradientsMatchFiniteDifferences(t *testing.T) {
 		// Colorization: one channel in, two out.
 		{Task: TaskColorize, Arch: ArchConv, Width: 4, Height: 4, Channels: 3, Layers: []int{3, 2}, Code: 0, Loss: LossBCE},
 		{Task: TaskColorize, Arch: ArchDense, Width: 3, Height: 2, Channels: 3, Layers: []int{5}, Code: 2, Loss: LossMSE},
+		// Inpainting: the mask as an extra input channel, a weighted MSE.
+		{Task: TaskInpaint, Arch: ArchConv, Width: 4, Height: 4, Channels: 3, Layers: []int{3, 2}, Code: 0, Loss: LossMSE},
 	}
 	for _, cfg := range cases {
 		t.Run(fmt.Sprintf("%s-%v-code%d-%s", cfg.Arch, cfg.Layers, cfg.Code, cfg.Loss), func(t *testing.T) {
@@ -65,8 +67,16 @@ func TestGradientsMatchFiniteDifferences(t *testing.T) {
 			}
 			input := tensor.New(tensor.WithShape(nt.input.Shape()...), tensor.WithBacking(x))
 			target := tensor.New(tensor.WithShape(batch, cfg.OutputSize()), tensor.WithBacking(y))
+			var weight *tensor.Dense
+			if nt.weight != nil {
+				wv := make([]float64, len(y))
+				for i := range wv {
+					wv[i] = 1 + 4*rng.Float64()
+				}
+				weight = tensor.New(tensor.WithShape(batch, cfg.OutputSize()), tensor.WithBacking(wv))
+			}
 			loss := func() float64 {
-				if err := nt.run(input, target); err != nil {
+				if err := nt.run(input, target, weight); err != nil {
 					t.Fatal(err)
 				}
 				return nt.loss.Value().Data().(float64)
@@ -125,7 +135,7 @@ func TestLossMatchesGraph(t *testing.T) {
 			t.Fatal(err)
 		}
 		in := tensor.New(tensor.WithShape(batch, cfg.InputSize()), tensor.WithBacking(x))
-		if err := nt.run(in, in); err != nil {
+		if err := nt.run(in, in, nil); err != nil {
 			t.Fatal(err)
 		}
 		graphLoss := scalar(nt.loss)

@@ -15,6 +15,9 @@ type PhotoOptions struct {
 	Strength float64
 	// Progress, when set, receives the tiles done and the total.
 	Progress func(done, total int)
+	// Mask, for inpainting, marks the pixels to fill (W×H values, above
+	// 0.5 to fill); no other pixel changes.
+	Mask []float32
 }
 
 // ApplyPhoto runs the model's task (denoise or colorize) on a photo of any
@@ -52,6 +55,8 @@ func ApplyPhoto(ctx context.Context, ae *Autoencoder, p *imageops.Photo, opt Pho
 		// hardly sees it, JPEG halves it), so a and b are smoothed.
 		ab = imageops.GaussianBlur(ab, w, h, 2, chromaBlur)
 		return p.WithRGB(LabToRGBPlanes(l01, ab, n)), nil
+	case TaskInpaint:
+		return inpaintPhoto(ctx, ae, p, opt, tile, overlap, infer)
 	case TaskDenoise, TaskReconstruct:
 		var out []float32
 		if cfg.Channels == 3 {
@@ -95,6 +100,51 @@ func ApplyPhoto(ctx context.Context, ae *Autoencoder, p *imageops.Photo, opt Pho
 		return q, nil
 	}
 	return nil, fmt.Errorf("a %s model does not process photos", cfg.Task)
+}
+
+// inpaintPhoto fills the mask's pixels with the model's output and leaves
+// every other pixel as it was; the fill is feathered into the mask's edge.
+func inpaintPhoto(ctx context.Context, ae *Autoencoder, p *imageops.Photo, opt PhotoOptions, tile, overlap int,
+	infer func([]float32) ([]float32, error)) (*imageops.Photo, error) {
+	w, h, n := p.Width, p.Height, p.Width*p.Height
+	if len(opt.Mask) != n {
+		return nil, fmt.Errorf("inpainting needs a mask of the photo's %dx%d pixels", w, h)
+	}
+	c := ae.cfg.Channels
+	if c != 3 {
+		return nil, errors.New("the inpainting model must be an RGB one")
+	}
+	in := make([]float32, (c+1)*n)
+	copy(in, p.RGB)
+	for i, m := range opt.Mask {
+		if m > 0.5 {
+			in[i], in[n+i], in[2*n+i], in[3*n+i] = 0, 0, 0, 1
+		}
+	}
+	fill, err := imageops.ApplyTiled(ctx, in, w, h, c+1, c, tile, overlap, infer, opt.Progress)
+	if err != nil {
+		return nil, err
+	}
+	// Feather: full weight inside, about half at the mask's edge, none outside.
+	soft := imageops.GaussianBlur(opt.Mask, w, h, 1, 1)
+	out := append([]float32(nil), p.RGB...)
+	for i, m := range opt.Mask {
+		if m <= 0.5 {
+			continue
+		}
+		a := min(1, soft[i]*1.25)
+		for ch := 0; ch < c; ch++ {
+			j := ch*n + i
+			v := fill[j]
+			if p.Gray {
+				v = (fill[i] + fill[n+i] + fill[2*n+i]) / 3
+			}
+			out[j] = p.RGB[j] + a*(v-p.RGB[j])
+		}
+	}
+	q := p.WithRGB(out)
+	q.Gray = p.Gray
+	return q, nil
 }
 
 // chromaBlur is the sigma, in pixels, of the smoothing of predicted colour.

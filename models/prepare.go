@@ -18,12 +18,37 @@ const (
 // cleans gray photos, which reach it as three equal channels.
 const grayShare = 0.25
 
+// inpaintWeight is how much more a masked value counts in the inpainting
+// loss than one outside the mask (which the model must merely pass on).
+const inpaintWeight = 9
+
 // prepare writes into in (InputSize values) and target (OutputSize values)
 // what the network sees and should give for one clean image (ImageSize
 // values): reconstruct copies it to both; denoise adds noise to the input;
-// colorize gives L as input and a, b as target.
-func (c Config) prepare(in, target, clean []float32, rng *rand.Rand) {
+// colorize gives L as input and a, b as target; inpaint draws a synthetic
+// watermark, blanks its mask (grown by a pixel, as a brush would be) and
+// adds the mask as a channel, and writes the loss weights into weight.
+func (c Config) prepare(in, target, weight, clean []float32, rng *rand.Rand) {
 	switch c.Task {
+	case TaskInpaint:
+		n := c.Width * c.Height
+		copy(target, clean)
+		marked := in[:c.ImageSize()]
+		copy(marked, clean)
+		mask, err := imageops.AddWatermark(marked, c.Width, c.Height, c.Channels, "", rng)
+		if err != nil {
+			panic(err) // sizes come from a validated config
+		}
+		mask = imageops.Dilate(mask, c.Width, c.Height, 1)
+		for p, m := range mask {
+			for ch := 0; ch < c.Channels; ch++ {
+				if m > 0 {
+					marked[ch*n+p] = 0
+				}
+				weight[ch*n+p] = 1 + inpaintWeight*m
+			}
+		}
+		copy(in[c.Channels*n:], mask)
 	case TaskColorize:
 		n := c.Width * c.Height
 		for i := 0; i < n; i++ {

@@ -136,8 +136,8 @@ type run struct {
 	grads   [][]float32
 	rng     *rand.Rand
 
-	input, target *tensor.Dense
-	inBuf, tgBuf  []float32
+	input, target, weight *tensor.Dense
+	inBuf, tgBuf, wBuf    []float32
 
 	preview        *previewBatch
 	previewModel   *Autoencoder // computes previews; keeps its graphs between them
@@ -190,7 +190,7 @@ func (t *Trainer) Run(ctx context.Context) (err error) {
 			for i := 0; i < batch; i++ {
 				r.prepareSample(i, t.train.Image(perm[s*batch+i]))
 			}
-			if err := r.net.run(r.input, r.target); err != nil {
+			if err := r.net.run(r.input, r.target, r.weight); err != nil {
 				return fmt.Errorf("training step %d: %w", r.step+1, err)
 			}
 			loss := scalar(r.net.loss)
@@ -253,6 +253,10 @@ func (r *run) setup() error {
 	r.tgBuf = make([]float32, batch*cfg.OutputSize())
 	r.input = tensor.New(tensor.WithShape(nt.input.Shape()...), tensor.WithBacking(r.inBuf))
 	r.target = tensor.New(tensor.WithShape(batch, cfg.OutputSize()), tensor.WithBacking(r.tgBuf))
+	if nt.weight != nil {
+		r.wBuf = make([]float32, batch*cfg.OutputSize())
+		r.weight = tensor.New(tensor.WithShape(batch, cfg.OutputSize()), tensor.WithBacking(r.wBuf))
+	}
 
 	src := r.val
 	if src == nil || src.Len() == 0 {
@@ -264,9 +268,9 @@ func (r *run) setup() error {
 	pb.input = make([]float32, pn*cfg.InputSize())
 	// Fixed noise for the preview so that frames differ only by the model.
 	rng := rand.New(rand.NewSource(r.opt.Seed + 1))
-	target := make([]float32, cfg.OutputSize())
+	target, weight := make([]float32, cfg.OutputSize()), make([]float32, cfg.OutputSize())
 	for i := 0; i < pn; i++ {
-		cfg.prepare(pb.input[i*cfg.InputSize():(i+1)*cfg.InputSize()], target, pb.clean[i*cfg.ImageSize():(i+1)*cfg.ImageSize()], rng)
+		cfg.prepare(pb.input[i*cfg.InputSize():(i+1)*cfg.InputSize()], target, weight, pb.clean[i*cfg.ImageSize():(i+1)*cfg.ImageSize()], rng)
 	}
 	r.preview = pb
 	r.lastGood = r.ae.Clone()
@@ -293,7 +297,11 @@ func (r *run) update() error {
 func (r *run) prepareSample(i int, clean []float32) {
 	cfg := r.ae.cfg
 	in, out := cfg.InputSize(), cfg.OutputSize()
-	cfg.prepare(r.inBuf[i*in:(i+1)*in], r.tgBuf[i*out:(i+1)*out], clean, r.rng)
+	var weight []float32
+	if r.wBuf != nil {
+		weight = r.wBuf[i*out : (i+1)*out]
+	}
+	cfg.prepare(r.inBuf[i*in:(i+1)*in], r.tgBuf[i*out:(i+1)*out], weight, clean, r.rng)
 }
 
 // waitIfPaused blocks while paused; it reports true when ctx ended.
@@ -424,20 +432,24 @@ func EvaluateLoss(ctx context.Context, ae *Autoencoder, d *imageops.Dataset, see
 	rng := rand.New(rand.NewSource(seed))
 	var sum float64
 	input := make([]float32, chunk*in)
-	target := make([]float32, chunk*out)
+	target, weight := make([]float32, chunk*out), make([]float32, chunk*out)
 	for start := 0; start < d.Len(); start += chunk {
 		if err := ctx.Err(); err != nil {
 			return math.NaN(), err
 		}
 		m := min(chunk, d.Len()-start)
 		for i := 0; i < m; i++ {
-			cfg.prepare(input[i*in:(i+1)*in], target[i*out:(i+1)*out], d.Image(start+i), rng)
+			cfg.prepare(input[i*in:(i+1)*in], target[i*out:(i+1)*out], weight[i*out:(i+1)*out], d.Image(start+i), rng)
 		}
 		recon, err := ae.Reconstruct(input[:m*in], m)
 		if err != nil {
 			return math.NaN(), err
 		}
-		sum += ae.Loss(recon, target[:m*out]) * float64(m)
+		w := weight[:m*out]
+		if cfg.Task != TaskInpaint {
+			w = nil
+		}
+		sum += meanLoss(cfg.Loss, recon, target[:m*out], w) * float64(m)
 	}
 	return sum / float64(d.Len()), nil
 }
