@@ -66,9 +66,11 @@ type Studio struct {
 	opened     *models.Autoencoder // the last model opened from a file
 	diagram    *LayerDiagram       // the planned model, drawn
 	latent     *latentTab          // the latent-space explorer
-	tabs       *container.AppTabs  // training | latent space | photo
+	tabs       *container.AppTabs  // training | latent space | photo | anomaly
 	photo      *photoTab           // denoise or colorize one photo
 	photoItem  *container.TabItem  // its tab, to route drops
+	anomaly    *anomalyTab         // scores images by reconstruction error
+	anomalyTab *container.TabItem  // its tab
 	memory     *widget.Label       // its memory estimate
 	paused     bool
 	lastVal    float64
@@ -207,10 +209,15 @@ func (s *Studio) layout() fyne.CanvasObject {
 	latentItem := container.NewTabItemWithIcon("Latent space", theme.ZoomInIcon(), panel(s.latent.view))
 	s.photo = newPhotoTab(s)
 	s.photoItem = container.NewTabItemWithIcon("Photo", theme.MediaPhotoIcon(), panel(s.photo.view))
-	s.tabs = container.NewAppTabs(container.NewTabItemWithIcon("Training", theme.MediaPlayIcon(), training), latentItem, s.photoItem)
+	s.anomaly = newAnomalyTab(s)
+	s.anomalyTab = container.NewTabItemWithIcon("Anomaly", theme.WarningIcon(), panel(s.anomaly.view))
+	s.tabs = container.NewAppTabs(container.NewTabItemWithIcon("Training", theme.MediaPlayIcon(), training), latentItem, s.photoItem, s.anomalyTab)
 	s.tabs.OnSelected = func(it *container.TabItem) {
-		if it == latentItem {
+		switch it {
+		case latentItem:
 			s.latent.refresh()
+		case s.anomalyTab:
+			s.anomaly.refresh()
 		}
 	}
 	right := s.tabs
