@@ -18,8 +18,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -704,23 +702,7 @@ func (t *anomalyTab) chooseExport() {
 	if t.flaggedCount() == 0 {
 		return
 	}
-	win := t.s.win
-	dlg := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
-		if err != nil {
-			dialog.ShowError(err, win)
-			return
-		}
-		if wc == nil {
-			return
-		}
-		path := wc.URI().Path()
-		_ = wc.Close()
-		t.exportTo(path)
-	}, win)
-	dlg.SetFileName("flagged.csv")
-	dlg.SetFilter(storage.NewExtensionFileFilter([]string{".csv"}))
-	dlg.Resize(win.Canvas().Size().Subtract(fyne.NewSquareSize(80)))
-	dlg.Show()
+	t.s.askSavePath("flagged.csv", ".csv", "", t.exportTo)
 }
 
 // exportTo writes the flagged images' CSV and says so on the message line.

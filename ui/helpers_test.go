@@ -246,3 +246,17 @@ func savePNG(t *testing.T, path string, img image.Image) {
 		t.Fatal(err)
 	}
 }
+
+// trainOnSample loads the sample digits and trains a dense model of the
+// given hidden width and code size for some epochs in the studio.
+func trainOnSample(t *testing.T, s *Studio, p *poster, layers, code, epochs string) {
+	t.Helper()
+	s.LoadSample()
+	p.until(t, "the sample to load", 30*time.Second, func() bool { return !s.Busy() })
+	s.form.Layers.SetText(layers)
+	s.form.Code.SetText(code)
+	s.form.Epochs.SetText(epochs)
+	s.form.LR.SetText("0.002")
+	test.Tap(s.TrainButton())
+	p.until(t, "training to finish", 60*time.Second, func() bool { return !s.Busy() })
+}

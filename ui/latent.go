@@ -99,6 +99,13 @@ type LatentExplorer struct {
 	grid    image.Image // the decoded grid, nil while not ready
 	gridMsg string      // why there is no grid, or that it is coming
 
+	psnr  float64 // mean PSNR (dB) of the plotted images' reconstructions
+	psnrN int     // images it is the mean of (0: none)
+
+	// OnShown, if set, is called on the UI goroutine when a run's results
+	// are shown (or failed), e.g. to report the PSNR.
+	OnShown func()
+
 	// plot rectangle of the last layout, in widget coordinates
 	plotPos  fyne.Position
 	plotSize fyne.Size
@@ -207,6 +214,8 @@ type latentResult struct {
 	codes          []float32
 	k              int
 	sPCA           *models.PCA // for the sliders when k > 4
+	psnr           float64     // mean PSNR of the reconstructions (dB)
+	psnrN          int         // images in that mean
 	err            error
 }
 
@@ -277,6 +286,7 @@ func (e *LatentExplorer) clear() {
 	e.xLabel, e.yLabel, e.pca = "", "", false
 	e.selected = -1
 	e.grid, e.gridMsg = nil, ""
+	e.psnr, e.psnrN = 0, 0
 	e.dec, e.k, e.codes, e.sPCA, e.sMean, e.nSliders = nil, 0, nil, nil, nil, 0
 	e.sliderImg.Image, e.sliderCode = nil, nil
 	e.aIdx, e.bIdx, e.interp = -1, -1, nil
@@ -313,6 +323,7 @@ func latentEncode(m latentModel, ds *imageops.Dataset, n int) (*latentResult, *m
 		res.images[i] = x[i*size : (i+1)*size : (i+1)*size]
 		res.recons[i] = out.Recon[i*size : (i+1)*size : (i+1)*size]
 	}
+	res.psnr, res.psnrN = latentPSNR(res.images, res.recons)
 	k := m.Config().CodeSize()
 	res.codes, res.k = out.Code, k
 	res.xy = make([]float64, 2*n)
@@ -445,13 +456,40 @@ func latentRange(xy []float64) (x0, x1, y0, y1 float64) {
 	return x0, x1, y0, y1
 }
 
+// latentPSNR is the mean PSNR (data range 1) of the reconstructions
+// against the images, over the pairs it can be computed for, and how many
+// those are.
+func latentPSNR(images, recons [][]float32) (float64, int) {
+	sum, n := 0.0, 0
+	for i := range images {
+		v, err := imageops.PSNR(images[i], recons[i], 1)
+		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+			continue
+		}
+		sum += v
+		n++
+	}
+	if n == 0 {
+		return 0, 0
+	}
+	return sum / float64(n), n
+}
+
+// PSNR is the mean PSNR in dB of the plotted images' reconstructions and
+// the number of images it is the mean of (0 while there is none).
+func (e *LatentExplorer) PSNR() (mean float64, n int) { return e.psnr, e.psnrN }
+
 // show takes a finished run's results (on the UI goroutine).
 func (e *LatentExplorer) show(res *latentResult, canDecode bool) {
+	if e.OnShown != nil {
+		defer e.OnShown()
+	}
 	if res.err != nil {
 		e.status = "Could not encode the images: " + res.err.Error()
 		e.Refresh()
 		return
 	}
+	e.psnr, e.psnrN = res.psnr, res.psnrN
 	e.status = ""
 	e.w, e.h, e.c = res.w, res.h, res.c
 	e.xy, e.labels, e.classes = res.xy, res.labels, res.classes

@@ -1,14 +1,11 @@
 package ui
 
 import (
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2/test"
-
-	"latentstudio/models"
 )
 
 // TestLatentTabAfterTraining: train a code-2 model in the studio, open the
@@ -16,14 +13,7 @@ import (
 // tapping a point shows its image.
 func TestLatentTabAfterTraining(t *testing.T) {
 	s, w, p := newTestStudio(t)
-	s.LoadSample()
-	p.until(t, "the sample to load", 30*time.Second, func() bool { return !s.Busy() })
-	s.form.Layers.SetText("256")
-	s.form.Code.SetText("2")
-	s.form.Epochs.SetText("8")
-	s.form.LR.SetText("0.002")
-	test.Tap(s.TrainButton())
-	p.until(t, "training to finish", 60*time.Second, func() bool { return !s.Busy() })
+	trainOnSample(t, s, p, "256", "2", "8")
 
 	s.tabs.SelectIndex(1)
 	e := s.latent.explorer
@@ -44,28 +34,4 @@ func TestLatentTabAfterTraining(t *testing.T) {
 		t.Errorf("tapping point 10 selected %d", e.Selected())
 	}
 	capture(t, w, "studio-latent.png")
-}
-
-// TestLatentTabExplainsPhotoModels: a residual denoiser has no code, so the
-// latent tab says where such a model belongs instead of plotting nothing.
-func TestLatentTabExplainsPhotoModels(t *testing.T) {
-	s, _, p := newTestStudio(t)
-	s.LoadSample()
-	p.until(t, "the sample to load", 30*time.Second, func() bool { return !s.Busy() })
-	ae, err := models.NewAutoencoder(models.Config{Task: models.TaskDenoise, Arch: models.ArchResidual, Width: 28, Height: 28,
-		Channels: 1, Layers: []int{4}, Loss: models.LossMSE, NoiseSigma: 0.1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "residual.lsm")
-	if err := ae.Save(path); err != nil {
-		t.Fatal(err)
-	}
-	s.OpenModel(path)
-	p.until(t, "the model to open", 10*time.Second, func() bool { return s.Opened() != nil })
-	s.tabs.SelectIndex(1)
-	p.run()
-	if note := s.latent.note.Text; !strings.Contains(note, "no latent space") || s.latent.explorer.Points() != 0 {
-		t.Errorf("note %q, %d points", note, s.latent.explorer.Points())
-	}
 }

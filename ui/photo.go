@@ -820,27 +820,8 @@ func (t *photoTab) chooseSave() {
 	if t.result == nil {
 		return
 	}
-	win := t.s.win
-	dlg := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
-		if err != nil {
-			dialog.ShowError(err, win)
-			return
-		}
-		if wc == nil {
-			return
-		}
-		path := wc.URI().Path()
-		_ = wc.Close()
-		t.saveResult(path)
-	}, win)
 	base := strings.TrimSuffix(filepath.Base(t.photoPath), filepath.Ext(t.photoPath))
-	dlg.SetFileName(base + "-" + t.input.resultName + ".png")
-	if dir, err := storage.ListerForURI(storage.NewFileURI(filepath.Dir(t.photoPath))); err == nil {
-		dlg.SetLocation(dir)
-	}
-	dlg.SetFilter(storage.NewExtensionFileFilter([]string{".png"}))
-	dlg.Resize(win.Canvas().Size().Subtract(fyne.NewSquareSize(80)))
-	dlg.Show()
+	t.s.askSavePath(base+"-"+t.input.resultName+".png", ".png", filepath.Dir(t.photoPath), t.saveResult)
 }
 
 // saveResult writes the result as a PNG in the background.

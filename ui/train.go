@@ -12,9 +12,6 @@ import (
 	"sync"
 	"time"
 
-	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -431,22 +428,7 @@ func (s *Studio) saveModel() {
 	if s.trainer == nil {
 		return
 	}
-	dlg := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
-		if err != nil {
-			dialog.ShowError(err, s.win)
-			return
-		}
-		if wc == nil {
-			return // cancelled
-		}
-		path := wc.URI().Path()
-		_ = wc.Close()
-		s.saveTo(path)
-	}, s.win)
-	dlg.SetFileName("model.lsm")
-	dlg.SetFilter(storage.NewExtensionFileFilter([]string{".lsm"}))
-	dlg.Resize(s.win.Canvas().Size().Subtract(fyne.NewSquareSize(80)))
-	dlg.Show()
+	s.askSavePath("model.lsm", ".lsm", "", s.saveTo)
 }
 
 // saveTo writes a snapshot of the current model to path in the background.
