@@ -291,4 +291,19 @@ func TestInpaintCommand(t *testing.T) {
 	if code := run([]string{"apply", "--model", model, "--in", in, "--out", out}); code != 2 {
 		t.Errorf("inpainting without --mask exited %d, want 2", code)
 	}
+	ae, err := assets.LoadModel(model)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := evaluateInpaint(context.Background(), ae, paths, 1, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows {
+		t.Logf("%s: inside the mask (%.1f%% of the photo) marked %.2f dB, border mean %.2f, diffusion %.2f, model %.2f",
+			r.Photo, 100*r.MaskShare, r.Marked, r.Mean, r.Diffusion, r.Model)
+		if !(r.MaskShare > 0 && r.Diffusion > r.Marked && r.Model > r.Marked) {
+			t.Errorf("%s: %+v", r.Photo, r)
+		}
+	}
 }
