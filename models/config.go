@@ -196,17 +196,17 @@ func (c Config) Validate() error {
 				len(c.Layers), f, c.Width, c.Height)
 		}
 	case ArchResidual:
-		if c.Task != TaskDenoise {
-			return fmt.Errorf("the residual arch predicts noise: it is for the %s task, not %s", TaskDenoise, c.Task)
+		if c.Task != TaskDenoise && c.Task != TaskInpaint {
+			return fmt.Errorf("the residual arch predicts a correction to its input: it is for the %s and %s tasks, not %s", TaskDenoise, TaskInpaint, c.Task)
 		}
 		if len(c.Layers) == 0 {
 			return errors.New("a residual denoiser needs at least one hidden conv layer")
 		}
 		if c.Loss != LossMSE {
-			return errors.New("a residual denoiser's output is not a probability: use the mse loss")
+			return errors.New("a residual model's output is not a probability: use the mse loss")
 		}
 		if c.Code != 0 {
-			return errors.New("a residual denoiser has no code: use code 0")
+			return errors.New("a residual model has no code: use code 0")
 		}
 	default:
 		return fmt.Errorf("unknown arch %q (want %s, %s or %s)", c.Arch, ArchDense, ArchConv, ArchResidual)

@@ -191,7 +191,9 @@ func (n *net) decoder(cfg Config) (h *G.Node, err error) {
 }
 
 // residual is the DnCNN-style denoiser: stride-1 3×3 convolutions with
-// ReLU predict the noise, and the output is the input minus it.
+// ReLU predict the noise, and the output is the input minus it. For
+// inpainting the input carries the mask as a last channel, which the
+// output leaves out.
 func (n *net) residual(cfg Config) (*G.Node, error) {
 	h := n.input
 	var err error
@@ -204,7 +206,13 @@ func (n *net) residual(cfg Config) (*G.Node, error) {
 			return nil, err
 		}
 	}
-	if h, err = G.Sub(n.input, h); err != nil {
+	image := n.input
+	if cfg.InChannels() != cfg.OutChannels() { // inpainting: the photo without its mask channel
+		if image, err = G.Slice(n.input, nil, G.S(0, cfg.OutChannels())); err != nil {
+			return nil, err
+		}
+	}
+	if h, err = G.Sub(image, h); err != nil {
 		return nil, err
 	}
 	return G.Reshape(h, tensor.Shape{n.batch, cfg.OutputSize()})

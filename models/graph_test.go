@@ -42,6 +42,7 @@ func TestGradientsMatchFiniteDifferences(t *testing.T) {
 		{Task: TaskColorize, Arch: ArchDense, Width: 3, Height: 2, Channels: 3, Layers: []int{5}, Code: 2, Loss: LossMSE},
 		// Inpainting: the mask as an extra input channel, a weighted MSE.
 		{Task: TaskInpaint, Arch: ArchConv, Width: 4, Height: 4, Channels: 3, Layers: []int{3, 2}, Code: 0, Loss: LossMSE},
+		{Task: TaskInpaint, Arch: ArchResidual, Width: 5, Height: 4, Channels: 3, Layers: []int{4, 3}, Loss: LossMSE},
 	}
 	for _, cfg := range cases {
 		t.Run(fmt.Sprintf("%s-%v-code%d-%s", cfg.Arch, cfg.Layers, cfg.Code, cfg.Loss), func(t *testing.T) {

@@ -116,9 +116,10 @@ func inpaintPhoto(ctx context.Context, ae *Autoencoder, p *imageops.Photo, opt P
 	}
 	in := make([]float32, (c+1)*n)
 	copy(in, p.RGB)
+	prefillMask(in[:c*n], w, h, c, opt.Mask)
 	for i, m := range opt.Mask {
 		if m > 0.5 {
-			in[i], in[n+i], in[2*n+i], in[3*n+i] = 0, 0, 0, 1
+			in[c*n+i] = 1
 		}
 	}
 	fill, err := imageops.ApplyTiled(ctx, in, w, h, c+1, c, tile, overlap, infer, opt.Progress)

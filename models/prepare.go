@@ -26,8 +26,9 @@ const inpaintWeight = 9
 // what the network sees and should give for one clean image (ImageSize
 // values): reconstruct copies it to both; denoise adds noise to the input;
 // colorize gives L as input and a, b as target; inpaint draws a synthetic
-// watermark, blanks its mask (grown by a pixel, as a brush would be) and
-// adds the mask as a channel, and writes the loss weights into weight.
+// watermark, fills its mask (grown by a pixel, as a brush would be) by
+// diffusion and adds the mask as a channel, and writes the loss weights
+// into weight.
 func (c Config) prepare(in, target, weight, clean []float32, rng *rand.Rand) {
 	switch c.Task {
 	case TaskInpaint:
@@ -40,11 +41,9 @@ func (c Config) prepare(in, target, weight, clean []float32, rng *rand.Rand) {
 			panic(err) // sizes come from a validated config
 		}
 		mask = imageops.Dilate(mask, c.Width, c.Height, 1)
+		prefillMask(marked, c.Width, c.Height, c.Channels, mask)
 		for p, m := range mask {
 			for ch := 0; ch < c.Channels; ch++ {
-				if m > 0 {
-					marked[ch*n+p] = 0
-				}
 				weight[ch*n+p] = 1 + inpaintWeight*m
 			}
 		}
@@ -116,4 +115,16 @@ func LabToRGBPlanes(l01, ab01 []float32, n int) []float32 {
 		out[i], out[n+i], out[2*n+i] = float32(r), float32(g), float32(b)
 	}
 	return out
+}
+
+// prefillMask replaces the masked pixels of an image (in place) by harmonic
+// diffusion from the mask's border: an inpainting model then refines a
+// smooth fill instead of inventing it from nothing, so it starts as good
+// as the classical method.
+func prefillMask(img []float32, w, h, c int, mask []float32) {
+	filled, err := imageops.DiffusionInpaint(img, w, h, c, mask, 500)
+	if err != nil {
+		panic(err) // sizes come from the caller's checked config
+	}
+	copy(img, filled)
 }
