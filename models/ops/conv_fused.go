@@ -109,29 +109,15 @@ func (op *convFusedOp) DiffWRT(n int) []bool {
 // the way), then per chunk dW += dZ'·colsᵀ and dx = col2im(Wᵀ·dZ').
 func (op *convFusedOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, error) {
 	x, w := inputs[0], inputs[1]
-	dz, err := apply(newConvOutGradOp(op.g, op.cout, op.act), output, grad)
-	if err != nil {
-		return nil, err
-	}
-	dzOp := dz.Op().(*convOutGradOp) // the op that runs (see convGemmOp.SymDiff)
-	var dx *G.Node
-	if !op.xIsLeaf {
-		if dx, err = apply(newConvFusedInputGradOp(op.g, op.cout), w, dz); err != nil {
-			return nil, err
+	return convGrads(op.g, op.cout, op.act, op.hasBias, output, grad, func(dz *G.Node) (dx, dw *G.Node, err error) {
+		if !op.xIsLeaf {
+			if dx, err = apply(newConvFusedInputGradOp(op.g, op.cout), w, dz); err != nil {
+				return nil, nil, err
+			}
 		}
-	}
-	dw, err := apply(newConvFusedWeightGradOp(op.g, op.cout), dz, x)
-	if err != nil {
-		return nil, err
-	}
-	if !op.hasBias {
-		return G.Nodes{dx, dw}, nil
-	}
-	db, err := apply(newBiasSumOp(&dzOp.sums, op.cout, dz.Shape()), dz)
-	if err != nil {
-		return nil, err
-	}
-	return G.Nodes{dx, dw, db}, nil
+		dw, err = apply(newConvFusedWeightGradOp(op.g, op.cout), dz, x)
+		return dx, dw, err
+	})
 }
 
 // convFusedWeightGradOp: (dZ' (Cout, N·PO), x (N, C, H, W)) → dW (Cout, C,

@@ -98,29 +98,40 @@ func (op *convGemmOp) DiffWRT(n int) []bool {
 // dcols = Wᵀ·dZ', dW = dZ'·colsᵀ, db = Σ dZ' (summed while dZ' is written).
 func (op *convGemmOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, error) {
 	cols, w := inputs[0], inputs[1]
-	dz, err := apply(newConvOutGradOp(op.g, op.cout, op.act), output, grad)
+	return convGrads(op.g, op.cout, op.act, op.hasBias, output, grad, func(dz *G.Node) (dcols, dw *G.Node, err error) {
+		if dcols, err = apply(newConvColsGradOp(op.g, op.cout), w, dz); err != nil {
+			return nil, nil, err
+		}
+		dw, err = apply(newConvWeightGradOp(op.g, op.cout), dz, cols)
+		return dcols, dw, err
+	})
+}
+
+// convGrads is the gradient of a convolution op with fused bias and
+// activation: dZ' = dy ⊙ act'(y) laid out as (Cout, N·PO), then the input
+// and weight gradients that inputAndWeight builds from it, then (with a
+// bias) db = Σ dZ', whose sums the dZ' op collected while writing it.
+func convGrads(g geom, cout int, act Activation, hasBias bool, output, grad *G.Node,
+	inputAndWeight func(dz *G.Node) (dx, dw *G.Node, err error)) (G.Nodes, error) {
+	dz, err := apply(newConvOutGradOp(g, cout, act), output, grad)
 	if err != nil {
 		return nil, err
 	}
 	// The node's op, not the one just made: Gorgonia may return an existing
 	// identical node, and the bias op must read the sums of the op that runs.
 	dzOp := dz.Op().(*convOutGradOp)
-	dcols, err := apply(newConvColsGradOp(op.g, op.cout), w, dz)
+	dx, dw, err := inputAndWeight(dz)
 	if err != nil {
 		return nil, err
 	}
-	dw, err := apply(newConvWeightGradOp(op.g, op.cout), dz, cols)
+	if !hasBias {
+		return G.Nodes{dx, dw}, nil
+	}
+	db, err := apply(newBiasSumOp(&dzOp.sums, cout, dz.Shape()), dz)
 	if err != nil {
 		return nil, err
 	}
-	if !op.hasBias {
-		return G.Nodes{dcols, dw}, nil
-	}
-	db, err := apply(newBiasSumOp(&dzOp.sums, op.cout, dz.Shape()), dz)
-	if err != nil {
-		return nil, err
-	}
-	return G.Nodes{dcols, dw, db}, nil
+	return G.Nodes{dx, dw, db}, nil
 }
 
 // convOutGradOp: (y, dy) (N, Cout, OH, OW) → dZ' (Cout, N·PO) = dy ⊙ act'(y),
