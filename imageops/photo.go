@@ -166,3 +166,16 @@ func ComparePlanes(planes, ref []float32, w, h int, gray bool) (Quality, error) 
 	ssim, err := SSIM(planes[:n], ref[:n], w, h, c, 1, SSIMUniform7)
 	return Quality{psnr, ssim}, err
 }
+
+// Toward is p moved the share s (0..1) of the way to q, a photo of the same
+// size: a denoiser's strength. It keeps p's alpha and, when both are gray,
+// stays gray.
+func (p *Photo) Toward(q *Photo, s float64) *Photo {
+	rgb := make([]float32, len(p.RGB))
+	for i, x := range p.RGB {
+		rgb[i] = x + float32(s)*(q.RGB[i]-x)
+	}
+	r := p.WithRGB(rgb)
+	r.Gray = p.Gray && q.Gray
+	return r
+}

@@ -90,13 +90,11 @@ func ApplyPhoto(ctx context.Context, ae *Autoencoder, p *imageops.Photo, opt Pho
 				out[i], out[n+i], out[2*n+i] = v, v, v
 			}
 		}
-		if s := opt.Strength; s > 0 && s < 1 {
-			for i, v := range out {
-				out[i] = p.RGB[i] + float32(s)*(v-p.RGB[i])
-			}
-		}
 		q := p.WithRGB(out)
 		q.Gray = p.Gray
+		if s := opt.Strength; s > 0 && s < 1 {
+			q = p.Toward(q, s)
+		}
 		return q, nil
 	}
 	return nil, fmt.Errorf("a %s model does not process photos", cfg.Task)

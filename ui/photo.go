@@ -772,14 +772,7 @@ type blended struct {
 func blend(in *prepared, full *imageops.Photo, strength float64) blended {
 	out := full
 	if in.denoise && strength > 0 && strength < 1 {
-		rgb := make([]float32, len(full.RGB))
-		s := float32(strength)
-		for i, v := range full.RGB {
-			x := in.photo.RGB[i]
-			rgb[i] = x + s*(v-x)
-		}
-		out = full.WithRGB(rgb)
-		out.Gray = full.Gray
+		out = in.photo.Toward(full, strength)
 	}
 	res := blended{photo: out, img: out.Image(), strength: strength}
 	if in.ref != nil {
