@@ -348,8 +348,5 @@ func withPlanes(p *imageops.Photo, planes []float32, c int) *imageops.Photo {
 	if c == 3 {
 		return p.WithRGB(planes)
 	}
-	n := p.Width * p.Height
-	rgb := make([]float32, 0, 3*n)
-	rgb = append(append(append(rgb, planes...), planes...), planes...)
-	return p.WithRGB(rgb)
+	return p.WithGray(planes)
 }

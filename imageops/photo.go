@@ -106,8 +106,11 @@ func ListImages(ctx context.Context, dir string) ([]string, []Skipped, error) {
 
 // Grayscale is the photo with its colour removed (Rec. 601 luma in all
 // three channels): what a black-and-white print of it looks like.
-func (p *Photo) Grayscale() *Photo {
-	y := p.Luma()
+func (p *Photo) Grayscale() *Photo { return p.WithGray(p.Luma()) }
+
+// WithGray is a gray photo of the same size and alpha whose three channels
+// are the plane y (H×W values).
+func (p *Photo) WithGray(y []float32) *Photo {
 	rgb := make([]float32, 0, 3*len(y))
 	rgb = append(append(append(rgb, y...), y...), y...)
 	q := p.WithRGB(rgb)
