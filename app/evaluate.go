@@ -10,6 +10,7 @@ import (
 	"math/rand"
 	"os"
 	"path/filepath"
+	"strings"
 	"text/tabwriter"
 
 	"latentstudio/imageops"
@@ -261,6 +262,9 @@ func cmdEvaluate(args []string) error {
 		}
 		reportSkipped(skipped)
 		paths = append(paths, found...)
+	}
+	if len(paths) == 0 {
+		return usageErrorf("no images found in %s", strings.Join(fs.Args(), ", "))
 	}
 	ctx := context.Background()
 	var crops [][]image.Image

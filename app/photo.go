@@ -72,6 +72,9 @@ func applyPhotos(ctx context.Context, ae *models.Autoencoder, in, out, refPath, 
 			return nil, usageError{err}
 		}
 		reportSkipped(skipped)
+		if len(files) == 0 {
+			return nil, usageErrorf("no images found in %s", in)
+		}
 	} else if refPath != "" && sigma > 0 {
 		return nil, usageErrorf("give --ref (a clean original) or --sigma (noise added to a clean photo), not both")
 	}

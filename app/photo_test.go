@@ -220,6 +220,13 @@ func TestApplyPhotoCommand(t *testing.T) {
 	if code := run([]string{"apply", "--model", "builtin:denoise", "--in", noisy, "--out", out, "--strength", "1.5"}); code != 2 {
 		t.Errorf("--strength 1.5 exited %d, want 2", code)
 	}
+	empty := t.TempDir()
+	if code := run([]string{"apply", "--model", "builtin:denoise", "--in", empty, "--out", filepath.Join(dir, "o")}); code != 2 {
+		t.Errorf("apply on an empty folder exited %d, want 2", code)
+	}
+	if code := run([]string{"evaluate", "--model", "builtin:denoise", empty}); code != 2 {
+		t.Errorf("evaluate on an empty folder exited %d, want 2", code)
+	}
 	if code := run([]string{"apply", "--model", "builtin:nothing", "--in", paths[0], "--out", out}); code != 2 {
 		t.Errorf("an unknown built-in exited %d, want 2", code)
 	}
