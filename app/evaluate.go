@@ -44,13 +44,14 @@ type inpaintRow struct {
 	Marked    float64 `json:"marked_psnr"`
 	Mean      float64 `json:"border_mean_psnr"`
 	Diffusion float64 `json:"diffusion_psnr"`
-	Model     float64 `json:"model_psnr"`
+	Model     float64 `json:"model_psnr"`      // seeing through the mark
+	ModelFill float64 `json:"model_fill_psnr"` // with the masked pixels hidden (--fill)
 }
 
 // evaluateInpaint draws a text watermark on each photo and measures the
 // PSNR inside its mask of the marked photo, the two classical fills and
-// the model's fill.
-func evaluateInpaint(ctx context.Context, ae *models.Autoencoder, paths []string, seed int64, show func(...*imageops.Photo)) ([]inpaintRow, error) {
+// the model's fill, seeing through the mark and with it hidden.
+func evaluateInpaint(ctx context.Context, ae *models.Autoencoder, paths []string, seed int64, opt models.PhotoOptions, show func(...*imageops.Photo)) ([]inpaintRow, error) {
 	var rows []inpaintRow
 	for i, path := range paths {
 		clean, err := imageops.LoadPhoto(path)
@@ -80,13 +81,18 @@ func evaluateInpaint(ctx context.Context, ae *models.Autoencoder, paths []string
 		if err != nil {
 			return nil, err
 		}
-		out, err := models.ApplyPhoto(ctx, ae, markedPhoto, models.PhotoOptions{Mask: mask})
+		out, err := models.ApplyPhoto(ctx, ae, markedPhoto, models.PhotoOptions{Mask: mask, Ensemble: opt.Ensemble})
+		if err != nil {
+			return nil, err
+		}
+		hidden, err := models.ApplyPhoto(ctx, ae, markedPhoto, models.PhotoOptions{Mask: mask, Fill: true, Ensemble: opt.Ensemble})
 		if err != nil {
 			return nil, err
 		}
 		row := inpaintRow{Photo: filepath.Base(path), MaskShare: share(mask),
 			Marked: maskedPSNR(marked, clean, mask), Mean: maskedPSNR(mean, clean, mask),
-			Diffusion: maskedPSNR(diffusion, clean, mask), Model: maskedPSNR(out.RGB, clean, mask)}
+			Diffusion: maskedPSNR(diffusion, clean, mask), Model: maskedPSNR(out.RGB, clean, mask),
+			ModelFill: maskedPSNR(hidden.RGB, clean, mask)}
 		rows = append(rows, row)
 		if show != nil {
 			show(markedPhoto, clean.WithRGB(diffusion), out, clean)
@@ -140,7 +146,7 @@ var (
 // compares the model with the best Gaussian blur and the best median filter.
 // show, when not nil, receives each photo's noisy, best classical, model
 // and clean versions (for montages).
-func evaluateDenoise(ctx context.Context, ae *models.Autoencoder, paths []string, sigma float64, seed int64, show func(...*imageops.Photo)) ([]denoiseRow, error) {
+func evaluateDenoise(ctx context.Context, ae *models.Autoencoder, paths []string, sigma float64, seed int64, opt models.PhotoOptions, show func(...*imageops.Photo)) ([]denoiseRow, error) {
 	var rows []denoiseRow
 	for i, path := range paths {
 		clean, err := imageops.LoadPhoto(path)
@@ -153,7 +159,7 @@ func evaluateDenoise(ctx context.Context, ae *models.Autoencoder, paths []string
 		if row.Noisy, err = noisy.Compare(clean); err != nil {
 			return nil, err
 		}
-		out, err := models.ApplyPhoto(ctx, ae, noisy, models.PhotoOptions{})
+		out, err := models.ApplyPhoto(ctx, ae, noisy, opt)
 		if err != nil {
 			return nil, err
 		}
@@ -202,7 +208,7 @@ func evaluateDenoise(ctx context.Context, ae *models.Autoencoder, paths []string
 // colours with the original's, against leaving the photo gray.
 // show, when not nil, receives each photo's gray, colorized and original
 // versions.
-func evaluateColorize(ctx context.Context, ae *models.Autoencoder, paths []string, show func(...*imageops.Photo)) ([]colorizeRow, error) {
+func evaluateColorize(ctx context.Context, ae *models.Autoencoder, paths []string, opt models.PhotoOptions, show func(...*imageops.Photo)) ([]colorizeRow, error) {
 	var rows []colorizeRow
 	for _, path := range paths {
 		orig, err := imageops.LoadPhoto(path)
@@ -213,7 +219,7 @@ func evaluateColorize(ctx context.Context, ae *models.Autoencoder, paths []strin
 			continue // nothing to compare colours with
 		}
 		gray := orig.Grayscale()
-		out, err := models.ApplyPhoto(ctx, ae, gray, models.PhotoOptions{})
+		out, err := models.ApplyPhoto(ctx, ae, gray, opt)
 		if err != nil {
 			return nil, err
 		}
@@ -239,6 +245,7 @@ func cmdEvaluate(args []string) error {
 	sigma := fs.Float64("sigma", 25, "Gaussian noise added for denoisers, on 0-255 (or [0,1] when at most 1)")
 	seed := fs.Int64("seed", 1, "seed for the noise")
 	report := fs.String("report", "", "write the per-photo figures to this JSON file")
+	ensemble := fs.Bool("ensemble", false, "average the model over the 8 rotations and mirrorings of each tile (8 times slower)")
 	montage := fs.String("montage", "", "write a PNG with a 1:1 crop of each photo per row: noisy, best classical filter, model, clean (denoise) or gray, model, original (colorize)")
 	if err := fs.Parse(args); err != nil {
 		return usageError{err}
@@ -267,6 +274,7 @@ func cmdEvaluate(args []string) error {
 		return usageErrorf("no images found in %s", strings.Join(fs.Args(), ", "))
 	}
 	ctx := context.Background()
+	opt := models.PhotoOptions{Ensemble: *ensemble}
 	var crops [][]image.Image
 	show := func(versions ...*imageops.Photo) {
 		var row []image.Image
@@ -293,7 +301,7 @@ func cmdEvaluate(args []string) error {
 		if s > 1 {
 			s /= 255
 		}
-		rows, err := evaluateDenoise(ctx, ae, paths, s, *seed, show)
+		rows, err := evaluateDenoise(ctx, ae, paths, s, *seed, opt, show)
 		if err != nil {
 			return err
 		}
@@ -307,7 +315,7 @@ func cmdEvaluate(args []string) error {
 			return writeJSON(*report, map[string]any{"task": "denoise", "sigma": s * 255, "photos": rows})
 		}
 	case models.TaskColorize:
-		rows, err := evaluateColorize(ctx, ae, paths, show)
+		rows, err := evaluateColorize(ctx, ae, paths, opt, show)
 		if err != nil {
 			return err
 		}
@@ -319,13 +327,14 @@ func cmdEvaluate(args []string) error {
 			return writeJSON(*report, map[string]any{"task": "colorize", "photos": rows})
 		}
 	case models.TaskInpaint:
-		rows, err := evaluateInpaint(ctx, ae, paths, *seed, show)
+		rows, err := evaluateInpaint(ctx, ae, paths, *seed, opt, show)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(tw, "photo\tmask %%\tmarked dB\tborder mean dB\tdiffusion dB\tmodel dB\tover diffusion\t\n")
+		fmt.Fprintf(tw, "photo\tmask %%\tmarked dB\tborder mean dB\tdiffusion dB\tmodel dB\tover diffusion\tmodel --fill dB\tover diffusion\t\n")
 		for _, r := range rows {
-			fmt.Fprintf(tw, "%s\t%.1f\t%.2f\t%.2f\t%.2f\t%.2f\t%+.2f\t\n", r.Photo, 100*r.MaskShare, r.Marked, r.Mean, r.Diffusion, r.Model, r.Model-r.Diffusion)
+			fmt.Fprintf(tw, "%s\t%.1f\t%.2f\t%.2f\t%.2f\t%.2f\t%+.2f\t%.2f\t%+.2f\t\n", r.Photo, 100*r.MaskShare, r.Marked, r.Mean, r.Diffusion,
+				r.Model, r.Model-r.Diffusion, r.ModelFill, r.ModelFill-r.Diffusion)
 		}
 		if *report != "" {
 			return writeJSON(*report, map[string]any{"task": "inpaint", "photos": rows})

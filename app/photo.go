@@ -54,10 +54,23 @@ func abError(out, ref *imageops.Photo) float64 {
 	return math.Sqrt(sum / float64(2*n))
 }
 
+// photoJob is what apply does to photos beyond running the model.
+type photoJob struct {
+	in, out  string  // a photo or a folder, and where the results go
+	ref      string  // a clean original of a single photo, to measure against
+	mask     string  // inpainting: the mask image, white where to fill
+	sigma    float64 // Gaussian noise (on [0,1]) added before applying
+	seed     int64   // for that noise
+	strength float64 // denoising: the share of the model's change kept
+	fill     bool    // inpainting: hide the masked pixels (object removal)
+	ensemble bool    // average over the 8 rotations and mirrorings
+}
+
 // applyPhotos is apply for photo models: each photo at its native size,
 // processed in tiles, saved as PNG. With --sigma the clean photo is the
 // reference; a colorizer's reference is the colour photo itself.
-func applyPhotos(ctx context.Context, ae *models.Autoencoder, in, out, refPath, maskPath string, sigma, strength float64, seed int64) (map[string]any, error) {
+func applyPhotos(ctx context.Context, ae *models.Autoencoder, job photoJob) (map[string]any, error) {
+	in, out, refPath, maskPath, sigma := job.in, job.out, job.ref, job.mask, job.sigma
 	// A 12-megapixel photo holds about 0.5 GB live (planes in and out, the
 	// blend weights, the model's tile buffers); by default the GC lets the
 	// heap grow to twice that before collecting. A soft limit keeps the
@@ -78,7 +91,7 @@ func applyPhotos(ctx context.Context, ae *models.Autoencoder, in, out, refPath, 
 	} else if refPath != "" && sigma > 0 {
 		return nil, usageErrorf("give --ref (a clean original) or --sigma (noise added to a clean photo), not both")
 	}
-	rng := rand.New(rand.NewSource(seed))
+	rng := rand.New(rand.NewSource(job.seed))
 	var sumIn, sumOut imageops.Quality
 	var sumAB, sumGrayAB float64
 	measured := 0
@@ -115,7 +128,7 @@ func applyPhotos(ctx context.Context, ae *models.Autoencoder, in, out, refPath, 
 			}
 		}
 		bar := newProgress(os.Stderr, filepath.Base(path))
-		res, err := models.ApplyPhoto(ctx, ae, input, models.PhotoOptions{Strength: strength, Mask: mask, Progress: func(done, total int) {
+		res, err := models.ApplyPhoto(ctx, ae, input, models.PhotoOptions{Strength: job.strength, Mask: mask, Fill: job.fill, Ensemble: job.ensemble, Progress: func(done, total int) {
 			bar.update(float64(done)/float64(total), fmt.Sprintf("%d/%d tiles", done, total))
 		}})
 		bar.finish()

@@ -66,7 +66,7 @@ func builtin(t *testing.T, name string) *models.Autoencoder {
 // model does not have it over the blur yet (see the README), so the test
 // holds what it does achieve: a lead of at least minLead.
 func TestBuiltinDenoiserBeatsBaselines(t *testing.T) {
-	rows, err := evaluateDenoise(context.Background(), builtin(t, "denoise"), heldOutPaths(t), 25.0/255, 1, nil)
+	rows, err := evaluateDenoise(context.Background(), builtin(t, "denoise"), heldOutPaths(t), 25.0/255, 1, models.PhotoOptions{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,7 +85,7 @@ func TestBuiltinDenoiserBeatsBaselines(t *testing.T) {
 // TestBuiltinColorizerBeatsGray: on the gray versions of held-out colour
 // photos the shipped colorizer's a/b error is below leaving them gray.
 func TestBuiltinColorizerBeatsGray(t *testing.T) {
-	rows, err := evaluateColorize(context.Background(), builtin(t, "colorize"), heldOutPaths(t), nil)
+	rows, err := evaluateColorize(context.Background(), builtin(t, "colorize"), heldOutPaths(t), models.PhotoOptions{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -302,7 +302,7 @@ func TestInpaintCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows, err := evaluateInpaint(context.Background(), ae, paths, 1, nil)
+	rows, err := evaluateInpaint(context.Background(), ae, paths, 1, models.PhotoOptions{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

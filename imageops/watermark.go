@@ -46,9 +46,9 @@ var markWords = []string{"SAMPLE", "© Studio", "PREVIEW", "stock", "DRAFT", "©
 // AddWatermark draws a synthetic watermark of the given kind (or a random
 // one for "") over a w×h photo of c channels (C×H×W values in [0,1]), in
 // place, with a random font, size, colour, opacity and angle drawn from
-// rng. It returns the exact mask: 1 where the mark changed the photo's
-// value, 0 elsewhere (w×h values), so inpainting models can be trained and
-// measured on it.
+// rng, each marked value rounded to 8 bits. It returns the exact mask: 1
+// where the mark changed the photo's 8-bit value, 0 elsewhere (w×h
+// values), so inpainting models can be trained and measured on it.
 func AddWatermark(img []float32, w, h, c int, kind string, rng *rand.Rand) ([]float32, error) {
 	if len(img) != w*h*c {
 		return nil, fmt.Errorf("watermark: %d values for %dx%dx%d", len(img), w, h, c)
@@ -91,11 +91,13 @@ func AddWatermark(img []float32, w, h, c int, kind string, rng *rand.Rand) ([]fl
 		changed := false
 		for ch := 0; ch < c; ch++ {
 			v := &img[ch*w*h+p]
-			nv := *v*(1-a) + colour[ch]*a
-			if unitToByte(nv) != unitToByte(*v) {
+			// Rounded to 8 bits, as in a watermarked file: what a model
+			// can see through a nearly opaque mark is only that coarse.
+			nb := unitToByte(*v*(1-a) + colour[ch]*a)
+			if nb != unitToByte(*v) {
 				changed = true
+				*v = float32(nb) / 255
 			}
-			*v = nv
 		}
 		if changed {
 			mask[p] = 1

@@ -14,9 +14,11 @@ const (
 	TaskDenoise     = "denoise"
 	// TaskColorize sees the L channel of CIE Lab and predicts a and b.
 	TaskColorize = "colorize"
-	// TaskInpaint sees the photo with a masked region blanked, plus the
-	// mask as one more channel, and fills the region; its loss weighs
-	// the masked pixels more.
+	// TaskInpaint fills a masked region. It sees the photo as given (a
+	// semi-transparent watermark under the mask still shows the picture
+	// through it; for object removal the region is blanked), the mask as
+	// one more channel, and the region blanked and filled by diffusion;
+	// its loss weighs the masked pixels more.
 	TaskInpaint = "inpaint"
 )
 
@@ -98,7 +100,7 @@ func (c Config) InChannels() int {
 	case TaskColorize:
 		return 1
 	case TaskInpaint:
-		return c.Channels + 1 // the mask
+		return 2*c.Channels + 1 // the diffusion fill, the mask, the photo
 	}
 	return c.Channels
 }

@@ -288,3 +288,68 @@ func TestInpaintLearnsAndKeepsTheRest(t *testing.T) {
 		t.Errorf("the fill (%.1f) is not clearly better than the mark (%.1f)", errFill, errMarked)
 	}
 }
+
+// TestInpaintFillHidesMaskedPixels: with Fill (object removal) the output
+// inside the mask (past its feathered edge) does not depend on what lies
+// under the mask; without it (see-through) it does, and in both modes
+// nothing outside the mask changes.
+func TestInpaintFillHidesMaskedPixels(t *testing.T) {
+	cfg := Config{Task: TaskInpaint, Arch: ArchResidual, Width: 16, Height: 16, Channels: 3, Layers: []int{8, 8}, Loss: LossMSE, Seed: 3}
+	ae, err := NewAutoencoder(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const w, h = 40, 30
+	rng := rand.New(rand.NewSource(1))
+	base := make([]float32, 3*w*h)
+	for i := range base {
+		base[i] = rng.Float32()
+	}
+	mask := make([]float32, w*h)
+	for y := 10; y < 20; y++ {
+		for x := 5; x < 30; x++ {
+			mask[y*w+x] = 1
+		}
+	}
+	other := append([]float32(nil), base...) // differs only under the mask
+	for ch := 0; ch < 3; ch++ {
+		for i, m := range mask {
+			if m > 0 {
+				other[ch*w*h+i] = 1 - other[ch*w*h+i]
+			}
+		}
+	}
+	run := func(rgb []float32, fill bool) []float32 {
+		p := &imageops.Photo{Width: w, Height: h, RGB: rgb}
+		out, err := ApplyPhoto(context.Background(), ae, p, PhotoOptions{Mask: mask, Fill: fill})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for ch := 0; ch < 3; ch++ {
+			for i, m := range mask {
+				if j := ch*w*h + i; m == 0 && out.RGB[j] != rgb[j] {
+					t.Fatalf("fill=%v: pixel %d outside the mask changed", fill, i)
+				}
+			}
+		}
+		return out.RGB
+	}
+	a, b := run(base, true), run(other, true)
+	for ch := 0; ch < 3; ch++ {
+		for y := 12; y < 18; y++ { // two pixels in from the edge, where the feather blends
+			for x := 7; x < 28; x++ {
+				if i := ch*w*h + y*w + x; a[i] != b[i] {
+					t.Fatalf("with Fill the output at (%d,%d) depends on the masked pixels: %v vs %v", x, y, a[i], b[i])
+				}
+			}
+		}
+	}
+	a, b = run(base, false), run(other, false)
+	same := true
+	for i := range a {
+		same = same && a[i] == b[i]
+	}
+	if same {
+		t.Error("without Fill the model does not see the masked pixels")
+	}
+}

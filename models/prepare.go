@@ -22,32 +22,34 @@ const grayShare = 0.25
 // loss than one outside the mask (which the model must merely pass on).
 const inpaintWeight = 9
 
+// blankShare is the share of inpainting examples whose masked pixels are
+// blanked, as for object removal; the others keep the watermark, which a
+// model can see through where it is semi-transparent.
+const blankShare = 0.25
+
 // prepare writes into in (InputSize values) and target (OutputSize values)
 // what the network sees and should give for one clean image (ImageSize
 // values): reconstruct copies it to both; denoise adds noise to the input;
 // colorize gives L as input and a, b as target; inpaint draws a synthetic
-// watermark, fills its mask (grown by a pixel, as a brush would be) by
-// diffusion and adds the mask as a channel, and writes the loss weights
-// into weight.
+// watermark, grows its mask by a pixel (as a brush would), builds the
+// input with inpaintInput and writes the loss weights into weight.
 func (c Config) prepare(in, target, weight, clean []float32, rng *rand.Rand) {
 	switch c.Task {
 	case TaskInpaint:
 		n := c.Width * c.Height
 		copy(target, clean)
-		marked := in[:c.ImageSize()]
-		copy(marked, clean)
+		marked := append([]float32(nil), clean...)
 		mask, err := imageops.AddWatermark(marked, c.Width, c.Height, c.Channels, "", rng)
 		if err != nil {
 			panic(err) // sizes come from a validated config
 		}
 		mask = imageops.Dilate(mask, c.Width, c.Height, 1)
-		prefillMask(marked, c.Width, c.Height, c.Channels, mask)
+		inpaintInput(in, marked, c.Width, c.Height, c.Channels, mask, rng.Float64() < blankShare)
 		for p, m := range mask {
 			for ch := 0; ch < c.Channels; ch++ {
 				weight[ch*n+p] = 1 + inpaintWeight*m
 			}
 		}
-		copy(in[c.Channels*n:], mask)
 	case TaskColorize:
 		n := c.Width * c.Height
 		for i := 0; i < n; i++ {
@@ -82,8 +84,12 @@ func grayPlanes(rgb []float32, n int) {
 }
 
 // displayInput turns one network input into an image of Channels channels
-// for previews: colorization's L becomes a gray RGB image.
+// for previews: colorization's L becomes a gray RGB image; inpainting
+// shows the photo as the model sees it, without the fill and mask planes.
 func (c Config) displayInput(in []float32) []float32 {
+	if c.Task == TaskInpaint {
+		return in[c.InputSize()-c.ImageSize():]
+	}
 	if c.Task != TaskColorize {
 		return in
 	}
@@ -117,14 +123,29 @@ func LabToRGBPlanes(l01, ab01 []float32, n int) []float32 {
 	return out
 }
 
-// prefillMask replaces the masked pixels of an image (in place) by harmonic
-// diffusion from the mask's border: an inpainting model then refines a
-// smooth fill instead of inventing it from nothing, so it starts as good
-// as the classical method.
-func prefillMask(img []float32, w, h, c int, mask []float32) {
-	filled, err := imageops.DiffusionInpaint(img, w, h, c, mask, 500)
+// inpaintInput writes an inpainting model's input for a photo of w×h
+// pixels and c planes: first the photo with its masked pixels filled by
+// harmonic diffusion from the mask's border (the base the model corrects,
+// so it starts as good as the classical fill), then the mask, then the
+// photo as given, through which the model can see a semi-transparent
+// watermark. With blank (object removal) that last copy is the fill too,
+// and the model cannot see what was under the mask.
+func inpaintInput(in, photo []float32, w, h, c int, mask []float32, blank bool) {
+	n := w * h
+	maskPlane := in[c*n : (c+1)*n]
+	for i, m := range mask {
+		maskPlane[i] = 0
+		if m > 0.5 {
+			maskPlane[i] = 1
+		}
+	}
+	filled, err := imageops.DiffusionInpaint(photo, w, h, c, maskPlane, 500)
 	if err != nil {
 		panic(err) // sizes come from the caller's checked config
 	}
-	copy(img, filled)
+	copy(in[:c*n], filled)
+	if blank {
+		photo = filled
+	}
+	copy(in[(c+1)*n:], photo)
 }
