@@ -21,7 +21,7 @@ type trainFlags struct {
 	task, arch, data, out, loss, noise, layers, size, test, report string
 	init, class                                                    string
 	codeAct                                                        string
-	code, epochs, batch, patches                                   int
+	code, epochs, batch, patches, maxSteps                         int
 	lr, val, maxMinutes, checkpointMinutes                         float64
 	seed                                                           int64
 	gray                                                           bool
@@ -50,6 +50,7 @@ func (f *trainFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.test, "test", "", "optional test data, reported as test_loss")
 	fs.StringVar(&f.report, "report", "", "write the final figures to this JSON file")
 	fs.Float64Var(&f.maxMinutes, "max-minutes", 0, "stop training after this many minutes (0: no limit)")
+	fs.IntVar(&f.maxSteps, "max-steps", 0, "stop training after this many steps (0: no limit); with the seed, this repeats a run that --max-minutes cut short")
 	fs.Float64Var(&f.checkpointMinutes, "checkpoint-minutes", 0, "also save --out at every epoch end and at least this often while training (0: only at the end)")
 }
 
@@ -300,6 +301,7 @@ func train(ctx context.Context, f trainFlags, data *imageops.Dataset) (*models.A
 		CheckpointPath: checkpoint,
 		Epochs:         f.epochs, Batch: f.batch, LR: f.lr, Seed: f.seed,
 		MaxDuration:     time.Duration(f.maxMinutes * float64(time.Minute)),
+		MaxSteps:        f.maxSteps,
 		CheckpointEvery: time.Duration(f.checkpointMinutes * float64(time.Minute)),
 		OnEvent: func(e models.Event) {
 			switch e.Kind {

@@ -26,6 +26,7 @@ type TrainOptions struct {
 	PreviewN     int           // images in the preview batch (default 8)
 	PreviewEvery time.Duration // how often to publish a preview (default 1 s)
 	MaxDuration  time.Duration // stop after this long (0: no limit)
+	MaxSteps     int           // stop after this many steps (0: no limit)
 
 	// CheckpointPath, when set, receives the model (saved atomically) at
 	// every epoch end and at least every CheckpointEvery (default 5 min),
@@ -183,7 +184,7 @@ func (t *Trainer) Run(ctx context.Context) (err error) {
 		perm := r.rng.Perm(t.train.Len())
 		var epochLoss float64
 		for s := 0; s < perEpoch; s++ {
-			if stop := r.waitIfPaused(ctx, ev); stop || r.timeUp() {
+			if stop := r.waitIfPaused(ctx, ev); stop || r.timeUp() || r.step == r.steps {
 				ev.Stopped = true
 				return r.finish(&ev)
 			}
@@ -241,6 +242,9 @@ func (r *run) setup() error {
 	}
 	r.net = nt
 	r.steps = r.opt.Epochs * (r.train.Len() / batch)
+	if m := r.opt.MaxSteps; m > 0 && m < r.steps {
+		r.steps = m
+	}
 	var sizes []int
 	for _, node := range nt.learnables {
 		sizes = append(sizes, node.Shape().TotalSize())

@@ -160,6 +160,22 @@ func TestTrainingIsDeterministic(t *testing.T) {
 	}
 }
 
+// TestMaxStepsStopsMidEpoch: a run limited to 11 steps stops there (in its
+// second epoch of 8 steps) and its history says 11 steps.
+func TestMaxStepsStopsMidEpoch(t *testing.T) {
+	ae := tinyModel(t, TaskReconstruct)
+	tr, err := NewTrainer(ae, tinyData(64), tinyData(8), TrainOptions{Epochs: 5, Batch: 8, LR: 1e-3, Seed: 1, MaxSteps: 11})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tr.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if ae.History.Steps != 11 || ae.History.Epochs != 1 {
+		t.Errorf("history: %d steps, %d epochs; want 11 and 1", ae.History.Steps, ae.History.Epochs)
+	}
+}
+
 // TestDivergenceKeepsLastGoodWeights poisons the data with NaN after step 5
 // (from the event callback, which runs on the trainer's goroutine): the run
 // must stop with ErrDiverged at step 6 and leave the weights of step 5, as
