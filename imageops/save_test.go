@@ -3,6 +3,7 @@ package imageops
 import (
 	"image"
 	"image/color"
+	"image/jpeg"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -50,4 +51,36 @@ func TestSavePNG(t *testing.T) {
 	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
 		t.Errorf("after failures the folder holds %d entries, want 1", len(entries))
 	}
+}
+
+func TestSaveJPEG(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "out.jpg")
+	c := color.NRGBA{200, 100, 50, 255}
+	if err := SaveJPEG(path, uniform(16, 8, c), 95); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := jpeg.Decode(f)
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := color.NRGBAModel.Convert(img.At(5, 3)).(color.NRGBA)
+	if img.Bounds() != image.Rect(0, 0, 16, 8) || absDiff8(got.R, c.R) > 4 || absDiff8(got.G, c.G) > 4 || absDiff8(got.B, c.B) > 4 {
+		t.Errorf("read back %v with %v, want 16x8 of about %v", img.Bounds(), got, c)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("folder holds %d entries, want only out.jpg", len(entries))
+	}
+}
+
+func absDiff8(a, b uint8) int {
+	if a > b {
+		return int(a - b)
+	}
+	return int(b - a)
 }

@@ -13,9 +13,10 @@ const (
 	abScale  = 256
 )
 
-// grayShare is the share of training images a colour photo denoiser sees
-// made gray (with the same noise in every channel), so that it also
-// cleans gray photos, which reach it as three equal channels.
+// grayShare is the share of training images a colour photo denoiser or
+// inpainter sees made gray (with the same noise, or a gray mark, in every
+// channel), so that it also works on gray photos, which reach it as three
+// equal channels.
 const grayShare = 0.25
 
 // inpaintWeight is how much more a masked value counts in the inpainting
@@ -31,17 +32,25 @@ const blankShare = 0.25
 // what the network sees and should give for one clean image (ImageSize
 // values): reconstruct copies it to both; denoise adds noise to the input;
 // colorize gives L as input and a, b as target; inpaint draws a synthetic
-// watermark, grows its mask by a pixel (as a brush would), builds the
-// input with inpaintInput and writes the loss weights into weight.
+// watermark (on a gray image now and then), grows its mask by a pixel (as a
+// brush would), builds the input with inpaintInput and writes the loss
+// weights into weight.
 func (c Config) prepare(in, target, weight, clean []float32, rng *rand.Rand) {
 	switch c.Task {
 	case TaskInpaint:
 		n := c.Width * c.Height
 		copy(target, clean)
-		marked := append([]float32(nil), clean...)
+		gray := c.Channels == 3 && rng.Float64() < grayShare
+		if gray {
+			grayPlanes(target, n)
+		}
+		marked := append([]float32(nil), target...)
 		mask, err := imageops.AddWatermark(marked, c.Width, c.Height, c.Channels, "", rng)
 		if err != nil {
 			panic(err) // sizes come from a validated config
+		}
+		if gray { // a gray photo's mark shows only in its luma
+			grayPlanes(marked, n)
 		}
 		mask = imageops.Dilate(mask, c.Width, c.Height, 1)
 		inpaintInput(in, marked, c.Width, c.Height, c.Channels, mask, rng.Float64() < blankShare)

@@ -39,11 +39,12 @@ type CompareView struct {
 	r *compareRenderer
 }
 
-var (
-	_ fyne.Draggable     = (*CompareView)(nil)
-	_ fyne.Tappable      = (*CompareView)(nil)
-	_ desktop.Cursorable = (*CompareView)(nil)
-)
+// The photo views take drags and taps and show a cursor of their own.
+var _, _ interface {
+	fyne.Draggable
+	fyne.Tappable
+	desktop.Cursorable
+} = (*CompareView)(nil), (*MaskPainter)(nil)
 
 // NewCompareView returns an empty view with the line in the middle.
 func NewCompareView() *CompareView {
@@ -162,11 +163,33 @@ func (c *CompareView) imageSize() fyne.Size {
 		return fyne.Size{}
 	}
 	b := c.before.Bounds()
-	s := float32(1)
-	if cv := fyne.CurrentApp().Driver().CanvasForObject(c); cv != nil && cv.Scale() > 0 {
-		s = cv.Scale()
-	}
+	s := canvasScale(c)
 	return fyne.NewSize(float32(b.Dx())/s, float32(b.Dy())/s)
+}
+
+// canvasScale is the scale of the canvas showing o (1 before it is
+// shown): at 1:1 one image pixel is 1/scale units.
+func canvasScale(o fyne.CanvasObject) float32 {
+	if cv := fyne.CurrentApp().Driver().CanvasForObject(o); cv != nil && cv.Scale() > 0 {
+		return cv.Scale()
+	}
+	return 1
+}
+
+// fitSize is s scaled, aspect kept, to fit in area.
+func fitSize(s, area fyne.Size) fyne.Size {
+	if s.Width <= 0 || s.Height <= 0 {
+		return fyne.Size{}
+	}
+	k := min(area.Width/s.Width, area.Height/s.Height)
+	return fyne.NewSize(s.Width*k, s.Height*k)
+}
+
+// fitMinSize is what a photo view asks for in Fit zoom: little, as it
+// takes what it is given.
+func fitMinSize(th fyne.Theme) fyne.Size {
+	t := th.Size(theme.SizeNameText)
+	return fyne.NewSize(12*t, 8*t)
 }
 
 // compareGap separates the images side by side.
@@ -186,11 +209,10 @@ func (c *CompareView) rects(size fyne.Size) (a, b box) {
 	if pair {
 		area.Width = (size.Width - gap) / 2
 	}
-	w, h := img.Width, img.Height
 	if !c.native {
-		k := min(area.Width/w, area.Height/h)
-		w, h = w*k, h*k
+		img = fitSize(img, area)
 	}
+	w, h := img.Width, img.Height
 	// Centred in its area (at 1:1 in a scroll the widget is at least as big).
 	total := w
 	if pair {
@@ -289,8 +311,7 @@ func (r *compareRenderer) MinSize() fyne.Size {
 		}
 		return s
 	}
-	t := c.Theme().Size(theme.SizeNameText)
-	return fyne.NewSize(12*t, 8*t)
+	return fitMinSize(c.Theme())
 }
 
 // draw renders the slider at w×h pixels: rows of "before" up to the line

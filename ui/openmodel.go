@@ -8,7 +8,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
 	"latentstudio/models"
@@ -40,23 +39,7 @@ func checkpointDir() (string, error) {
 }
 
 // chooseModel lets the user pick a .lsm file and opens it.
-func (s *Studio) chooseModel() {
-	dlg := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
-		if err != nil {
-			dialog.ShowError(err, s.win)
-			return
-		}
-		if rc == nil {
-			return // cancelled
-		}
-		path := rc.URI().Path()
-		_ = rc.Close()
-		s.OpenModel(path)
-	}, s.win)
-	dlg.SetFilter(storage.NewExtensionFileFilter([]string{models.FileExt}))
-	dlg.Resize(s.win.Canvas().Size().Subtract(fyne.NewSquareSize(80)))
-	dlg.Show()
-}
+func (s *Studio) chooseModel() { s.askOpenPath([]string{models.FileExt}, s.OpenModel) }
 
 // OpenModel loads a model file in the background, validating it, and shows
 // what it holds; it becomes the studio's current model.

@@ -5,24 +5,18 @@ import (
 	"errors"
 	"fmt"
 	"image"
-	"image/color"
 	"math"
 	"math/rand"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"latentstudio/assets"
 	"latentstudio/imageops"
 	"latentstudio/models"
 )
@@ -31,8 +25,6 @@ import (
 const (
 	jobDenoise     = "Denoise"
 	jobColorize    = "Colorize"
-	modelBuiltin   = "Built-in"
-	modelFile      = "Model file…"
 	viewSlider     = "Slider"
 	viewSideBySide = "Side by side"
 	zoomFit        = "Fit"
@@ -42,9 +34,6 @@ const (
 // noiseSeed makes "add noise" give the same noisy copy of a photo every
 // time, so runs with other settings compare like with like.
 const noiseSeed = 1
-
-// photoImageExts are the files the photo dialogs offer.
-var photoImageExts = []string{".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".webp"}
 
 // photoTab is the "Photo" tab: one photo denoised or colorized by a
 // built-in or trained model, shown before/after with quality figures when
@@ -57,17 +46,17 @@ var photoImageExts = []string{".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", "
 // strength) with its metrics. gen numbers the input: work done for an
 // older input is dropped when it comes back.
 type photoTab struct {
-	s    *Studio
-	view fyne.CanvasObject
+	s      *Studio
+	view   fyne.CanvasObject
+	picker *modelPicker
+	opener *photoOpener
+	runner *photoRunner
 
 	// what the user chose
 	photo     *imageops.Photo
 	photoPath string
 	userRef   *imageops.Photo // a clean original opened with Reference…
 	refPath   string
-	model     *models.Autoencoder // loaded, whatever its task
-	modelName string              // "the built-in denoiser" or the file's name, as in a sentence
-	modelPath string              // the model file, when not built in
 
 	// derived
 	gen        int // the input's generation
@@ -76,11 +65,7 @@ type photoTab struct {
 	result     *imageops.Photo
 	resultQ    *imageops.Quality // of result against the reference, when there is one
 	blendGen   int
-	loadGen    int // drops photos opened since superseded
 	refGen     int
-	modelGen   int
-	running    *photoRun
-	runTiles   int
 	compare    *CompareView
 	scroll     *container.Scroll
 	empty      fyne.CanvasObject // the drop hint before any photo
@@ -89,19 +74,13 @@ type photoTab struct {
 	refInfo    *widget.Label
 	message    *widget.Label
 	job        *widget.RadioGroup
-	source     *widget.Select
-	changeBtn  *widget.Button
-	modelInfo  *widget.Label
 	strength   *widget.Slider
 	strLabel   *widget.Label
 	noise      *widget.Check
 	sigma      *widget.Select
 	denoiseRow fyne.CanvasObject // strength and "add noise"
 	colorNote  *widget.Label
-	runBtn     *widget.Button
-	cancelBtn  *widget.Button
 	saveBtn    *widget.Button
-	progress   *widget.ProgressBar
 	metrics    *widget.Label
 	viewMode   *widget.RadioGroup
 	zoom       *widget.RadioGroup
@@ -120,16 +99,13 @@ type prepared struct {
 	resultName string // "denoised" or "colorized"
 }
 
-// photoRun is one model run in progress.
-type photoRun struct {
-	gen    int
-	cancel context.CancelFunc
-}
-
 func newPhotoTab(s *Studio) *photoTab {
 	t := &photoTab{s: s}
 	t.compare = NewCompareView()
 	t.scroll = container.NewScroll(t.compare)
+	t.picker = newModelPicker(s, "Photo", []string{models.TaskDenoise, models.TaskColorize}, t.updateControls)
+	t.opener = &photoOpener{s: s, say: t.setMessage, shown: func() bool { return t.photo != nil }, opened: t.photoOpened}
+	t.runner = newPhotoRunner(s, t.run)
 
 	t.photoInfo = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	t.photoInfo.Truncation = fyne.TextTruncateEllipsis
@@ -141,20 +117,11 @@ func newPhotoTab(s *Studio) *photoTab {
 	t.message.Wrapping = fyne.TextWrapWord
 	t.message.Hide()
 
-	open := widget.NewButtonWithIcon("Open photo…", theme.FolderOpenIcon(), t.choosePhoto)
+	open := widget.NewButtonWithIcon("Open photo…", theme.FolderOpenIcon(), t.opener.choose)
 	ref := widget.NewButtonWithIcon("Reference…", theme.MediaPhotoIcon(), t.chooseReference)
 	ref.Importance = widget.LowImportance
 
-	t.job = widget.NewRadioGroup([]string{jobDenoise, jobColorize}, func(string) { t.jobChanged() })
-	t.job.Horizontal = true
-	t.job.Required = true
-	t.source = widget.NewSelect([]string{modelBuiltin, modelFile}, t.sourceChanged)
-	t.changeBtn = widget.NewButton("Change…", t.chooseModel)
-	t.changeBtn.Importance = widget.LowImportance
-	t.changeBtn.Hide()
-	t.modelInfo = widget.NewLabel("")
-	t.modelInfo.Wrapping = fyne.TextWrapWord
-	t.modelInfo.SizeName = theme.SizeNameCaptionText
+	t.job = newChoice([]string{jobDenoise, jobColorize}, jobDenoise, func(string) { t.jobChanged() })
 
 	t.strength = widget.NewSlider(0.1, 1)
 	t.strength.Step = 0.05
@@ -173,74 +140,38 @@ func newPhotoTab(s *Studio) *photoTab {
 	t.colorNote.SizeName = theme.SizeNameCaptionText
 	t.colorNote.Wrapping = fyne.TextWrapWord
 
-	t.runBtn = widget.NewButtonWithIcon("Run", theme.MediaPlayIcon(), t.run)
-	t.runBtn.Importance = widget.HighImportance
-	t.cancelBtn = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), t.cancel)
-	t.cancelBtn.Disable()
 	t.saveBtn = widget.NewButtonWithIcon("Save result…", theme.DocumentSaveIcon(), t.chooseSave)
 	t.saveBtn.Disable()
-	t.progress = widget.NewProgressBar()
-	t.progress.TextFormatter = func() string {
-		if t.runTiles == 0 {
-			return ""
-		}
-		return fmt.Sprintf("%d / %d tiles", int(math.Round(t.progress.Value*float64(t.runTiles))), t.runTiles)
-	}
-	t.progress.Hide()
 
 	t.metrics = widget.NewLabel("")
 	t.metrics.Wrapping = fyne.TextWrapWord
-	t.viewMode = widget.NewRadioGroup([]string{viewSlider, viewSideBySide}, func(v string) {
+	t.viewMode = newChoice([]string{viewSlider, viewSideBySide}, viewSlider, func(v string) {
 		t.compare.SetSideBySide(v == viewSideBySide)
 		t.scroll.Refresh()
 	})
-	t.viewMode.Horizontal, t.viewMode.Required = true, true
-	t.viewMode.Selected = viewSlider
-	t.zoom = widget.NewRadioGroup([]string{zoomFit, zoomNative}, func(v string) {
+	t.zoom = newChoice([]string{zoomFit, zoomNative}, zoomFit, func(v string) {
 		t.compare.SetNative(v == zoomNative)
-		t.scroll.Offset = fyne.Position{}
-		t.scroll.Refresh()
+		scrollToStart(t.scroll)
 	})
-	t.zoom.Horizontal, t.zoom.Required = true, true
-	t.zoom.Selected = zoomFit
 
-	t.job.Selected = jobDenoise
 	t.view = t.layout(open, ref)
-	t.source.SetSelected(modelBuiltin) // loads the built-in denoiser
+	t.picker.source.SetSelected(modelBuiltin) // loads the built-in denoiser
 	t.updateControls()
 	return t
 }
 
 func (t *photoTab) layout(open, ref *widget.Button) fyne.CanvasObject {
-	label := func(s string) *widget.Label {
-		return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	}
 	photoRow := container.NewBorder(nil, nil, container.NewHBox(open, ref), nil, t.photoInfo)
-	jobRow := container.NewHBox(label("Job"), t.job, widget.NewSeparator(), label("Model"), t.source, t.changeBtn)
+	jobRow := container.NewHBox(boldLabel("Job"), t.job, widget.NewSeparator(), boldLabel("Model"), t.picker.source, t.picker.changeBtn)
 	noiseRow := container.NewHBox(t.noise, container.NewGridWrap(fyne.NewSize(80, t.sigma.MinSize().Height), t.sigma))
-	t.denoiseRow = container.NewBorder(nil, nil, label("Strength"), container.NewHBox(t.strLabel, widget.NewSeparator(), noiseRow), t.strength)
-	runRow := container.NewBorder(nil, nil, container.NewHBox(t.runBtn, t.cancelBtn), t.saveBtn, t.progress)
+	t.denoiseRow = container.NewBorder(nil, nil, boldLabel("Strength"), container.NewHBox(t.strLabel, widget.NewSeparator(), noiseRow), t.strength)
 	t.views = container.NewHBox(t.viewMode, widget.NewSeparator(), t.zoom)
 	t.views.Hide() // until there is a photo
-	top := container.NewVBox(photoRow, t.refInfo, jobRow, t.modelInfo, t.denoiseRow, t.colorNote, runRow,
+	top := container.NewVBox(photoRow, t.refInfo, jobRow, t.picker.info, t.denoiseRow, t.colorNote, t.runner.row(t.saveBtn),
 		container.NewBorder(nil, nil, nil, t.views, t.message))
-
-	// Before a photo: a drop target like the data panel's.
-	hint := widget.NewLabelWithStyle("Drop a photo here", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
-	hint.SizeName = theme.SizeNameHeadingText
-	sub := widget.NewLabel("Denoise or colorize it with the built-in models or one you trained, then compare before and after.")
-	sub.Alignment = fyne.TextAlignCenter
-	sub.Wrapping = fyne.TextWrapWord
-	border := canvas.NewRectangle(color.Transparent)
-	border.StrokeColor = theme.Color(theme.ColorNamePlaceHolder)
-	border.StrokeWidth = 2
-	border.CornerRadius = 2 * theme.InputRadiusSize()
-	openBig := widget.NewButtonWithIcon("Open photo…", theme.FolderOpenIcon(), t.choosePhoto)
-	t.empty = container.NewStack(border, container.NewCenter(container.NewVBox(
-		container.NewCenter(container.NewGridWrap(fyne.NewSquareSize(48), widget.NewIcon(theme.MediaPhotoIcon()))),
-		hint, sub, container.NewCenter(openBig))))
+	t.empty = dropHint("Denoise or colorize it with the built-in models or one you trained, then compare before and after.",
+		theme.MediaPhotoIcon(), t.opener.choose)
 	t.stage = container.NewStack(t.empty)
-
 	return container.NewBorder(top, t.metrics, nil, nil, t.stage)
 }
 
@@ -263,101 +194,27 @@ func (t *photoTab) Message() string {
 }
 
 // handleDrop opens the first dropped file as the photo.
-func (t *photoTab) handleDrop(uris []fyne.URI) {
-	if len(uris) == 0 {
-		return
-	}
-	u := uris[0]
-	if u.Scheme() != "file" {
-		t.setMessage("Cannot open "+u.String()+": only local files can be dropped.", widget.DangerImportance)
-		return
-	}
-	t.openPhoto(u.Path())
-}
-
-func (t *photoTab) choosePhoto() {
-	t.openDialog(photoImageExts, t.openPhoto)
-}
+func (t *photoTab) handleDrop(uris []fyne.URI) { t.opener.drop(uris) }
 
 func (t *photoTab) chooseReference() {
 	if t.photo == nil {
 		t.setMessage("Open a photo first; the reference is its clean original.", widget.WarningImportance)
 		return
 	}
-	t.openDialog(photoImageExts, t.openReference)
+	t.s.askOpenPath(photoImageExts, t.openReference)
 }
 
-func (t *photoTab) chooseModel() {
-	t.openDialog([]string{models.FileExt}, t.useModelFile)
-}
-
-// openDialog asks for a file with one of exts and passes its path to open.
-func (t *photoTab) openDialog(exts []string, open func(string)) {
-	win := t.s.win
-	dlg := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
-		if err != nil {
-			dialog.ShowError(err, win)
-			return
-		}
-		if rc == nil {
-			return // cancelled
-		}
-		path := rc.URI().Path()
-		_ = rc.Close()
-		open(path)
-	}, win)
-	dlg.SetFilter(storage.NewExtensionFileFilter(exts))
-	dlg.Resize(win.Canvas().Size().Subtract(fyne.NewSquareSize(80)))
-	dlg.Show()
-}
-
-// openPhoto reads a photo in the background; on success it replaces the
-// current one, on failure the current one stays and the message says why.
-func (t *photoTab) openPhoto(path string) {
-	t.loadGen++
-	gen, name := t.loadGen, filepath.Base(path)
-	t.setMessage("Opening "+name+"…", widget.MediumImportance)
-	go func() {
-		p, err := readPhoto(path)
-		t.s.post(func() {
-			if gen != t.loadGen {
-				return
-			}
-			if err != nil {
-				msg := fmt.Sprintf("Could not open %s: %s.", name, strings.TrimSuffix(err.Error(), "."))
-				if t.photo != nil {
-					msg += " The photo shown is unchanged."
-				}
-				t.setMessage(msg, widget.DangerImportance)
-				return
-			}
-			t.photo, t.photoPath = p, path
-			t.userRef, t.refPath = nil, "" // a reference belongs to one photo
-			kind := "colour"
-			if p.Gray {
-				kind = "gray"
-			}
-			t.photoInfo.SetText(fmt.Sprintf("%s · %d×%d %s", name, p.Width, p.Height, kind))
-			t.setMessage("", widget.MediumImportance)
-			t.prepare()
-		})
-	}()
-}
-
-// readPhoto loads a photo, with errors that name no path (the message
-// names the file).
-func readPhoto(path string) (*imageops.Photo, error) {
-	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
-		return nil, errors.New("it is a folder; drop or open one image file")
+// photoOpened replaces the photo with one just opened.
+func (t *photoTab) photoOpened(p *imageops.Photo, _ *image.NRGBA, path string) {
+	t.photo, t.photoPath = p, path
+	t.userRef, t.refPath = nil, "" // a reference belongs to one photo
+	kind := "colour"
+	if p.Gray {
+		kind = "gray"
 	}
-	p, err := imageops.LoadPhoto(path)
-	if err != nil {
-		if inner := errors.Unwrap(err); inner != nil && strings.HasPrefix(err.Error(), path+": ") {
-			err = inner
-		}
-		return nil, err
-	}
-	return p, nil
+	t.photoInfo.SetText(fmt.Sprintf("%s · %d×%d %s", filepath.Base(path), p.Width, p.Height, kind))
+	t.setMessage("", widget.MediumImportance)
+	t.prepare()
 }
 
 // openReference reads a clean original of the photo, for the metrics.
@@ -389,140 +246,24 @@ func (t *photoTab) openReference(path string) {
 func (t *photoTab) denoising() bool { return t.job.Selected != jobColorize }
 
 func (t *photoTab) jobChanged() {
-	if t.source == nil {
+	if t.picker == nil {
 		return // still building
 	}
-	if t.source.Selected == modelBuiltin {
-		t.loadBuiltin()
-	} else {
-		t.showModel()
+	task := models.TaskDenoise
+	if !t.denoising() {
+		task = models.TaskColorize
 	}
+	t.picker.setTask(task)
 	t.prepare()
-}
-
-func (t *photoTab) sourceChanged(v string) {
-	if v == modelBuiltin {
-		t.changeBtn.Hide()
-		t.loadBuiltin()
-		return
-	}
-	t.changeBtn.Show()
-	t.modelGen++ // a built-in model still loading is no longer wanted
-	t.model, t.modelName, t.modelPath = nil, "", ""
-	t.showModel()
-	t.chooseModel()
-}
-
-// loadBuiltin loads the built-in model for the job.
-func (t *photoTab) loadBuiltin() {
-	name := "denoiser"
-	ref := assets.BuiltinPrefix + "denoise"
-	if !t.denoising() {
-		name, ref = "colorizer", assets.BuiltinPrefix+"colorize"
-	}
-	t.loadModel(ref, "the built-in "+name, "")
-}
-
-// useModelFile loads a model file (a trained .lsm) for the job.
-func (t *photoTab) useModelFile(path string) {
-	if t.source.Selected != modelFile {
-		t.source.Selected = modelFile // without OnChanged: it would ask for a file
-		t.source.Refresh()
-		t.changeBtn.Show()
-	}
-	t.loadModel(path, filepath.Base(path), path)
-}
-
-func (t *photoTab) loadModel(ref, name, path string) {
-	t.modelGen++
-	gen := t.modelGen
-	t.model, t.modelName, t.modelPath = nil, name, path
-	t.modelInfo.Importance = widget.MediumImportance
-	t.modelInfo.SetText("Loading " + name + "…")
-	t.updateControls()
-	go func() {
-		ae, err := assets.LoadModel(ref)
-		t.s.post(func() {
-			if gen != t.modelGen {
-				return
-			}
-			if err != nil {
-				t.modelInfo.Importance = widget.DangerImportance
-				t.modelInfo.SetText(fmt.Sprintf("Could not load %s: %v. Choose a model file instead.", name, strings.TrimSuffix(err.Error(), ".")))
-				t.updateControls()
-				return
-			}
-			t.model = ae
-			t.showModel()
-		})
-	}()
-}
-
-// modelProblem says why the loaded model cannot do the job, or "".
-func (t *photoTab) modelProblem() string {
-	if t.model == nil {
-		return ""
-	}
-	task := t.model.Config().Task
-	want, other := models.TaskDenoise, jobColorize
-	if !t.denoising() {
-		want, other = models.TaskColorize, jobDenoise
-	}
-	switch {
-	case task == want:
-		return ""
-	case task == models.TaskDenoise || task == models.TaskColorize:
-		return fmt.Sprintf("%s is a %s model, not a %s one: choose the %s job to use it.", sentenceStart(t.modelName), task, want, other)
-	}
-	return fmt.Sprintf("%s is a %s model: the Photo tab needs a denoise or colorize model.", sentenceStart(t.modelName), task)
-}
-
-// showModel says what the loaded model is, or why it does not fit the job.
-func (t *photoTab) showModel() {
-	switch {
-	case t.source.Selected == modelFile && t.modelPath == "":
-		t.modelInfo.Importance = widget.MediumImportance
-		t.modelInfo.SetText("Choose a model file (.lsm) trained for " + strings.ToLower(t.job.Selected) + ".")
-	case t.model == nil:
-		// loading, or it failed: the label says so already
-	case t.modelProblem() != "":
-		t.modelInfo.Importance = widget.DangerImportance
-		t.modelInfo.SetText(t.modelProblem())
-	default:
-		c := t.model.Config()
-		t.modelInfo.Importance = widget.MediumImportance
-		t.modelInfo.SetText(fmt.Sprintf("%s is a %s %s model with %s and %s parameters.",
-			sentenceStart(t.modelName), c.Task, c.Arch, plural(len(c.Layers), "layer", "layers"), formatInt(t.model.ParamCount())))
-	}
-	t.updateControls()
-}
-
-// sentenceStart capitalizes "the" at the start of a model's name; file
-// names stay as they are.
-func sentenceStart(name string) string {
-	if rest, ok := strings.CutPrefix(name, "the "); ok {
-		return "The " + rest
-	}
-	return name
-}
-
-// usable is the model when it can do the job.
-func (t *photoTab) usable() *models.Autoencoder {
-	if t.model == nil || t.modelProblem() != "" {
-		return nil
-	}
-	return t.model
 }
 
 // updateControls enables what can be used now and shows the settings of
 // the job.
 func (t *photoTab) updateControls() {
-	if t.runBtn == nil {
-		return
+	if t.view == nil {
+		return // still building
 	}
-	busy := t.running != nil
-	setEnabled(t.runBtn, !busy && t.input != nil && t.input.err == nil && t.usable() != nil)
-	setEnabled(t.cancelBtn, busy)
+	t.runner.update(t.input != nil && t.input.err == nil && t.picker.usable() != nil)
 	setEnabled(t.saveBtn, t.result != nil)
 	showIf(t.denoiseRow, t.denoising())
 	showIf(t.colorNote, !t.denoising())
@@ -532,9 +273,7 @@ func (t *photoTab) updateControls() {
 	} else {
 		t.refInfo.Hide()
 	}
-	if t.view != nil {
-		t.view.Refresh() // lays out again the rows shown or hidden
-	}
+	t.view.Refresh() // lays out again the rows shown or hidden
 }
 
 func showIf(o fyne.CanvasObject, on bool) {
@@ -561,8 +300,8 @@ func (t *photoTab) prepare() {
 	}
 	t.gen++
 	gen := t.gen
-	if t.running != nil {
-		t.running.cancel()
+	if t.runner.busy() {
+		t.runner.cancel()
 		t.setMessage("The run was stopped: the photo or the settings changed. Press Run again.", widget.WarningImportance)
 	}
 	t.input, t.full, t.result, t.resultQ = nil, nil, nil, nil
@@ -617,21 +356,13 @@ func prepareInput(photo, userRef *imageops.Photo, denoise, noisy bool, sigma int
 func (t *photoTab) showInput() {
 	in := t.input
 	t.compare.SetImages(in.img, nil, in.name, "")
-	t.showStage(t.scroll)
+	setStage(t.stage, t.scroll)
 	t.views.Show()
 	if in.err != nil {
 		t.setMessage("Cannot measure against the reference: "+in.err.Error(), widget.DangerImportance)
 	}
 	t.showMetrics()
 	t.updateControls()
-}
-
-func (t *photoTab) showStage(o fyne.CanvasObject) {
-	if len(t.stage.Objects) == 1 && t.stage.Objects[0] == o {
-		return
-	}
-	t.stage.Objects = []fyne.CanvasObject{o}
-	t.stage.Refresh()
 }
 
 // showMetrics writes the PSNR and SSIM of the input and the result against
@@ -671,76 +402,35 @@ func qualityText(q *imageops.Quality) string {
 // run applies the model to the input in the background, with progress
 // and Cancel.
 func (t *photoTab) run() {
-	ae := t.usable()
-	if t.running != nil || t.input == nil || t.input.err != nil || ae == nil {
+	ae := t.picker.usable()
+	if t.runner.busy() || t.input == nil || t.input.err != nil || ae == nil {
 		return
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	job := &photoRun{gen: t.gen, cancel: cancel}
-	t.running = job
-	in := t.input
-	strength := t.strength.Value
-	t.runTiles = 0
-	t.progress.SetValue(0)
-	t.progress.Show()
+	gen, in, strength := t.gen, t.input, t.strength.Value
 	verb := "Denoising"
 	if !in.denoise {
 		verb = "Colorizing"
 	}
-	name := filepath.Base(t.photoPath)
-	t.setMessage(fmt.Sprintf("%s %s with %s…", verb, name, t.modelName), widget.MediumImportance)
-	t.updateControls()
-	start := time.Now()
-	go func() {
-		var last time.Time
-		progress := func(done, total int) {
-			if now := time.Now(); now.Sub(last) >= tick || done == total {
-				last = now
-				t.s.post(func() {
-					if t.running == job {
-						t.runTiles = total
-						t.progress.SetValue(float64(done) / float64(total))
-					}
-				})
-			}
+	var full *imageops.Photo
+	var res blended
+	t.runner.start(func(ctx context.Context, progress func(done, total int)) (err error) {
+		full, err = models.ApplyPhoto(ctx, ae, in.photo, models.PhotoOptions{Progress: progress})
+		if err == nil {
+			res = blend(in, full, strength)
 		}
-		var full *imageops.Photo
-		var res blended
-		err := func() (err error) {
-			defer func() {
-				if p := recover(); p != nil {
-					err = fmt.Errorf("internal error: %v", p)
-				}
-			}()
-			full, err = models.ApplyPhoto(ctx, ae, in.photo, models.PhotoOptions{Progress: progress})
-			if err == nil {
-				res = blend(in, full, strength)
-			}
-			return err
-		}()
-		took := time.Since(start)
-		t.s.post(func() { t.finishRun(job, in, full, res, err, verb, took) })
-	}()
+		return err
+	}, func(err error, took time.Duration) {
+		defer t.updateControls()
+		if gen != t.gen {
+			return // the photo or the settings changed: the run was for an older input
+		}
+		t.finishRun(full, res, err, verb, took)
+	})
+	t.setMessage(fmt.Sprintf("%s %s with %s…", verb, filepath.Base(t.photoPath), t.picker.name), widget.MediumImportance)
+	t.updateControls()
 }
 
-func (t *photoTab) cancel() {
-	if t.running != nil {
-		t.running.cancel()
-		t.cancelBtn.Disable()
-	}
-}
-
-func (t *photoTab) finishRun(job *photoRun, in *prepared, full *imageops.Photo, res blended, err error, verb string, took time.Duration) {
-	if t.running != job {
-		return
-	}
-	t.running = nil
-	job.cancel()
-	t.progress.Hide()
-	defer t.updateControls()
-	if job.gen != t.gen {
-		return // the photo or the settings changed: the run was for an older input
-	}
+func (t *photoTab) finishRun(full *imageops.Photo, res blended, err error, verb string, took time.Duration) {
 	switch {
 	case errors.Is(err, context.Canceled):
 		t.setMessage("Cancelled; nothing was changed.", widget.MediumImportance)
@@ -810,27 +500,14 @@ func (t *photoTab) reblend() {
 
 // chooseSave asks where to save the result.
 func (t *photoTab) chooseSave() {
-	if t.result == nil {
-		return
+	if t.result != nil {
+		t.s.askSavePhoto(t.photoPath, "-"+t.input.resultName, t.saveResult)
 	}
-	base := strings.TrimSuffix(filepath.Base(t.photoPath), filepath.Ext(t.photoPath))
-	t.s.askSavePath(base+"-"+t.input.resultName+".png", ".png", filepath.Dir(t.photoPath), t.saveResult)
 }
 
-// saveResult writes the result as a PNG in the background.
+// saveResult writes the result in the background.
 func (t *photoTab) saveResult(path string) {
-	res := t.result
-	if res == nil {
-		return
+	if t.result != nil {
+		t.s.savePhoto(path, t.result, t.setMessage)
 	}
-	go func() {
-		err := imageops.SavePNG(path, res.Image())
-		t.s.post(func() {
-			if err != nil {
-				t.setMessage("Could not save: "+err.Error(), widget.DangerImportance)
-				return
-			}
-			t.setMessage("Saved "+path, widget.SuccessImportance)
-		})
-	}()
 }

@@ -54,7 +54,7 @@ func openPhotoTab(t *testing.T, name string) (*Studio, fyne.Window, *poster, *ph
 	ph := s.photo
 	s.handleWindowDrop(fyne.NewPos(300, 300), []fyne.URI{storage.NewFileURI(photoFile(t, name))})
 	p.until(t, "the photo and the model", 30*time.Second, func() bool {
-		return ph.input != nil && ph.usable() != nil
+		return ph.input != nil && ph.picker.usable() != nil
 	})
 	if s.Busy() || s.Dataset() != nil {
 		t.Fatal("a photo dropped on the Photo tab was loaded as training data")
@@ -65,14 +65,14 @@ func openPhotoTab(t *testing.T, name string) (*Studio, fyne.Window, *poster, *ph
 // runPhoto presses Run and waits for the result.
 func runPhoto(t *testing.T, p *poster, ph *photoTab) {
 	t.Helper()
-	if ph.runBtn.Disabled() {
-		t.Fatalf("Run is disabled; model: %q, message: %q", ph.modelInfo.Text, ph.Message())
+	if ph.runner.runBtn.Disabled() {
+		t.Fatalf("Run is disabled; model: %q, message: %q", ph.picker.info.Text, ph.Message())
 	}
-	test.Tap(ph.runBtn)
-	if ph.running == nil || !ph.runBtn.Disabled() || ph.cancelBtn.Disabled() || !ph.progress.Visible() {
+	test.Tap(ph.runner.runBtn)
+	if !ph.runner.busy() || !ph.runner.runBtn.Disabled() || ph.runner.cancelBtn.Disabled() || !ph.runner.progress.Visible() {
 		t.Fatal("Run did not start a run with progress and Cancel")
 	}
-	p.until(t, "the run to finish", runTimeout, func() bool { return ph.running == nil })
+	p.until(t, "the run to finish", runTimeout, func() bool { return !ph.runner.busy() })
 	if ph.result == nil {
 		t.Fatalf("no result; message: %q", ph.Message())
 	}
@@ -89,8 +89,8 @@ func TestStudioPhotoDenoise(t *testing.T) {
 	if got := ph.photoInfo.Text; got != "chelsea.png · 451×300 colour" {
 		t.Errorf("photo info %q", got)
 	}
-	if !strings.Contains(ph.modelInfo.Text, "The built-in denoiser is a denoise ") {
-		t.Errorf("model info %q", ph.modelInfo.Text)
+	if !strings.Contains(ph.picker.info.Text, "The built-in denoiser is a denoise ") {
+		t.Errorf("model info %q", ph.picker.info.Text)
 	}
 	if !strings.Contains(ph.metrics.Text, "No reference") {
 		t.Errorf("without noise or reference the metrics say %q", ph.metrics.Text)
@@ -119,7 +119,7 @@ func TestStudioPhotoDenoise(t *testing.T) {
 	if !containsText(visibleTexts(w.Content()), "→ denoised") {
 		t.Error("the metrics are not on screen")
 	}
-	if ph.saveBtn.Disabled() || !ph.cancelBtn.Disabled() || ph.progress.Visible() {
+	if ph.saveBtn.Disabled() || !ph.runner.cancelBtn.Disabled() || ph.runner.progress.Visible() {
 		t.Error("after a run Save should be enabled, Cancel disabled and the progress hidden")
 	}
 	if !strings.HasPrefix(ph.Message(), "Denoising chelsea.png took") {
@@ -373,16 +373,16 @@ func absDiff(a, b uint8) float64 {
 // TestStudioPhotoCancel: Cancel stops a run and leaves the photo as it was.
 func TestStudioPhotoCancel(t *testing.T) {
 	_, _, p, ph := openPhotoTab(t, "coffee.png")
-	test.Tap(ph.runBtn)
-	if ph.running == nil {
+	test.Tap(ph.runner.runBtn)
+	if !ph.runner.busy() {
 		t.Fatal("Run started nothing")
 	}
-	test.Tap(ph.cancelBtn)
-	p.until(t, "the run to stop", runTimeout, func() bool { return ph.running == nil })
+	test.Tap(ph.runner.cancelBtn)
+	p.until(t, "the run to stop", runTimeout, func() bool { return !ph.runner.busy() })
 	if ph.Message() != "Cancelled; nothing was changed." || ph.result != nil || ph.compare.After() != nil {
 		t.Errorf("after Cancel: message %q, result %v", ph.Message(), ph.result != nil)
 	}
-	if ph.runBtn.Disabled() {
+	if ph.runner.runBtn.Disabled() {
 		t.Error("Run should be enabled again after Cancel")
 	}
 }
@@ -408,21 +408,21 @@ func TestStudioPhotoWrongModel(t *testing.T) {
 	color := save("colour.lsm", models.Config{Task: models.TaskColorize, Arch: models.ArchConv, Width: 32, Height: 32,
 		Channels: 3, Layers: []int{8, 16}, Loss: models.LossMSE, Seed: 1})
 
-	ph.useModelFile(recon)
-	p.until(t, "the model file", 10*time.Second, func() bool { return ph.model != nil })
-	if want := "digits.lsm is a reconstruct model: the Photo tab needs a denoise or colorize model."; ph.modelInfo.Text != want {
-		t.Errorf("model info %q, want %q", ph.modelInfo.Text, want)
+	ph.picker.useFile(recon)
+	p.until(t, "the model file", 10*time.Second, func() bool { return ph.picker.model != nil })
+	if want := "digits.lsm is a reconstruct model: the Photo tab needs a denoise or colorize model."; ph.picker.info.Text != want {
+		t.Errorf("model info %q, want %q", ph.picker.info.Text, want)
 	}
-	if ph.source.Selected != modelFile || !ph.runBtn.Disabled() {
+	if ph.picker.source.Selected != modelFile || !ph.runner.runBtn.Disabled() {
 		t.Error("a reconstruct model should show as a model file and disable Run")
 	}
 
-	ph.useModelFile(color)
-	p.until(t, "the colorize model file", 10*time.Second, func() bool { return ph.model != nil })
-	if want := "colour.lsm is a colorize model, not a denoise one: choose the Colorize job to use it."; ph.modelInfo.Text != want {
-		t.Errorf("model info %q, want %q", ph.modelInfo.Text, want)
+	ph.picker.useFile(color)
+	p.until(t, "the colorize model file", 10*time.Second, func() bool { return ph.picker.model != nil })
+	if want := "colour.lsm is a colorize model, not a denoise one: choose the Colorize job to use it."; ph.picker.info.Text != want {
+		t.Errorf("model info %q, want %q", ph.picker.info.Text, want)
 	}
-	if !ph.runBtn.Disabled() {
+	if !ph.runner.runBtn.Disabled() {
 		t.Error("Run is enabled with a colorize model on the Denoise job")
 	}
 
@@ -430,8 +430,8 @@ func TestStudioPhotoWrongModel(t *testing.T) {
 	// the colour original is the reference.
 	ph.job.SetSelected(jobColorize)
 	p.until(t, "the gray input", 10*time.Second, func() bool { return ph.input != nil })
-	if !strings.HasPrefix(ph.modelInfo.Text, "colour.lsm is a colorize conv model") || ph.input.name != "gray" || ph.input.ref != ph.photo {
-		t.Errorf("on Colorize: model %q, input %q", ph.modelInfo.Text, ph.input.name)
+	if !strings.HasPrefix(ph.picker.info.Text, "colour.lsm is a colorize conv model") || ph.input.name != "gray" || ph.input.ref != ph.photo {
+		t.Errorf("on Colorize: model %q, input %q", ph.picker.info.Text, ph.input.name)
 	}
 	if ph.denoiseRow.Visible() || !ph.colorNote.Visible() {
 		t.Error("Colorize should hide Strength and add noise, and say how it measures")
@@ -443,14 +443,14 @@ func TestStudioPhotoWrongModel(t *testing.T) {
 	}
 
 	// The built-in colorizer, or a clear message while there is none.
-	ph.source.SetSelected(modelBuiltin)
-	p.until(t, "the built-in colorizer", 10*time.Second, func() bool { return !strings.HasPrefix(ph.modelInfo.Text, "Loading") })
+	ph.picker.source.SetSelected(modelBuiltin)
+	p.until(t, "the built-in colorizer", 10*time.Second, func() bool { return !strings.HasPrefix(ph.picker.info.Text, "Loading") })
 	if _, err := assets.LoadModel("builtin:colorize"); err != nil {
-		if !strings.HasPrefix(ph.modelInfo.Text, "Could not load the built-in colorizer") || ph.modelInfo.Importance != widget.DangerImportance || !ph.runBtn.Disabled() {
-			t.Errorf("without a built-in colorizer the model says %q", ph.modelInfo.Text)
+		if !strings.HasPrefix(ph.picker.info.Text, "Could not load the built-in colorizer") || ph.picker.info.Importance != widget.DangerImportance || !ph.runner.runBtn.Disabled() {
+			t.Errorf("without a built-in colorizer the model says %q", ph.picker.info.Text)
 		}
-	} else if !strings.HasPrefix(ph.modelInfo.Text, "The built-in colorizer is a colorize") {
-		t.Errorf("model info %q", ph.modelInfo.Text)
+	} else if !strings.HasPrefix(ph.picker.info.Text, "The built-in colorizer is a colorize") {
+		t.Errorf("model info %q", ph.picker.info.Text)
 	}
 	if s.Busy() {
 		t.Error("the Photo tab started training work")
@@ -466,7 +466,7 @@ func TestStudioPhotoColorize(t *testing.T) {
 	_, _, p, ph := openPhotoTab(t, "coffee.png")
 	ph.job.SetSelected(jobColorize)
 	p.until(t, "the colorizer and the gray input", 30*time.Second, func() bool {
-		return ph.input != nil && ph.input.name == "gray" && ph.usable() != nil
+		return ph.input != nil && ph.input.name == "gray" && ph.picker.usable() != nil
 	})
 	runPhoto(t, p, ph)
 	if figs := psnrFigure.FindAllString(ph.metrics.Text, -1); len(figs) != 2 || !strings.Contains(ph.metrics.Text, "→ colorized") {

@@ -66,11 +66,13 @@ type Studio struct {
 	opened     *models.Autoencoder // the last model opened from a file
 	diagram    *LayerDiagram       // the planned model, drawn
 	latent     *latentTab          // the latent-space explorer
-	tabs       *container.AppTabs  // training | latent space | photo | anomaly
+	tabs       *container.AppTabs  // training | latent space | photo | anomaly | watermark
 	photo      *photoTab           // denoise or colorize one photo
 	photoItem  *container.TabItem  // its tab, to route drops
 	anomaly    *anomalyTab         // scores images by reconstruction error
 	anomalyTab *container.TabItem  // its tab
+	wmark      *watermarkTab       // removes a watermark by inpainting
+	wmarkItem  *container.TabItem  // its tab, to route drops
 	memory     *widget.Label       // its memory estimate
 	paused     bool
 	lastVal    float64
@@ -122,12 +124,20 @@ func NewStudio(w fyne.Window, post func(func())) *Studio {
 }
 
 // handleWindowDrop routes a drop on the window: a file dropped while the
-// Photo tab is shown is the photo to work on; anything else (folders, or
-// any drop on the other tabs) loads training data as HandleDrop does.
+// Photo or the Watermark tab is shown is the photo to work on; anything
+// else (folders, or any drop on the other tabs) loads training data as
+// HandleDrop does.
 func (s *Studio) handleWindowDrop(pos fyne.Position, uris []fyne.URI) {
-	if s.tabs.Selected() == s.photoItem && len(uris) > 0 {
+	var drop func([]fyne.URI)
+	switch s.tabs.Selected() {
+	case s.photoItem:
+		drop = s.photo.handleDrop
+	case s.wmarkItem:
+		drop = s.wmark.handleDrop
+	}
+	if drop != nil && len(uris) > 0 {
 		if fi, err := os.Stat(uris[0].Path()); uris[0].Scheme() != "file" || err != nil || !fi.IsDir() {
-			s.photo.handleDrop(uris)
+			drop(uris)
 			return
 		}
 	}
@@ -211,7 +221,9 @@ func (s *Studio) layout() fyne.CanvasObject {
 	s.photoItem = container.NewTabItemWithIcon("Photo", theme.MediaPhotoIcon(), panel(s.photo.view))
 	s.anomaly = newAnomalyTab(s)
 	s.anomalyTab = container.NewTabItemWithIcon("Anomaly", theme.WarningIcon(), panel(s.anomaly.view))
-	s.tabs = container.NewAppTabs(container.NewTabItemWithIcon("Training", theme.MediaPlayIcon(), training), latentItem, s.photoItem, s.anomalyTab)
+	s.wmark = newWatermarkTab(s)
+	s.wmarkItem = container.NewTabItemWithIcon("Watermark", theme.DocumentCreateIcon(), panel(s.wmark.view))
+	s.tabs = container.NewAppTabs(container.NewTabItemWithIcon("Training", theme.MediaPlayIcon(), training), latentItem, s.photoItem, s.anomalyTab, s.wmarkItem)
 	s.tabs.OnSelected = func(it *container.TabItem) {
 		switch it {
 		case latentItem:
