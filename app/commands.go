@@ -47,7 +47,6 @@ func cmdApply(args []string) error {
 	mask := fs.String("mask", "", "inpainting: a mask image of the photo's size, white where to fill")
 	strength := fs.Float64("strength", 1, "denoising strength: the share of the model's change kept, 0..1")
 	ensemble := fs.Bool("ensemble", false, "photo models: average over the 8 rotations and mirrorings of each tile (a little cleaner, 8 times slower)")
-	fill := fs.Bool("fill", false, "inpainting: hide the masked pixels from the model (object removal); by default it sees through a semi-transparent watermark")
 	report := fs.String("report", "", "write files and seconds (and psnr/ssim with a reference) to this JSON file")
 	if err := fs.Parse(args); err != nil {
 		return usageError{err}
@@ -71,7 +70,7 @@ func cmdApply(args []string) error {
 		if s > 1 {
 			s /= 255
 		}
-		rep, err := applyPhotos(ctx, ae, photoJob{in: *in, out: *out, ref: *ref, mask: *mask, sigma: s, seed: *seed, strength: *strength, fill: *fill, ensemble: *ensemble})
+		rep, err := applyPhotos(ctx, ae, photoJob{in: *in, out: *out, ref: *ref, mask: *mask, sigma: s, seed: *seed, strength: *strength, ensemble: *ensemble})
 		if err != nil {
 			return err
 		}
@@ -207,7 +206,11 @@ func cmdInfo(args []string) error {
 	fmt.Printf("task        %s\n", c.Task)
 	switch {
 	case c.Arch == models.ArchResidual:
-		fmt.Printf("arch        residual: %d stride-1 3x3 conv layers %v predict the noise, subtracted from the input\n", len(c.Layers)+1, c.Layers)
+		what := "the noise, subtracted from the input"
+		if c.Task == models.TaskInpaint {
+			what = "a correction to the diffusion-filled mask"
+		}
+		fmt.Printf("arch        residual: %d stride-1 3x3 conv layers %v predict %s\n", len(c.Layers)+1, c.Layers, what)
 	default:
 		fmt.Printf("arch        %s, encoder %v -> code %d, decoder mirrored\n", c.Arch, c.Layers, c.CodeSize())
 	}

@@ -44,13 +44,12 @@ type inpaintRow struct {
 	Marked    float64 `json:"marked_psnr"`
 	Mean      float64 `json:"border_mean_psnr"`
 	Diffusion float64 `json:"diffusion_psnr"`
-	Model     float64 `json:"model_psnr"`      // seeing through the mark
-	ModelFill float64 `json:"model_fill_psnr"` // with the masked pixels hidden (--fill)
+	Model     float64 `json:"model_psnr"`
 }
 
 // evaluateInpaint draws a text watermark on each photo and measures the
 // PSNR inside its mask of the marked photo, the two classical fills and
-// the model's fill, seeing through the mark and with it hidden.
+// the model's fill.
 func evaluateInpaint(ctx context.Context, ae *models.Autoencoder, paths []string, seed int64, opt models.PhotoOptions, show func(...*imageops.Photo)) ([]inpaintRow, error) {
 	var rows []inpaintRow
 	for i, path := range paths {
@@ -85,14 +84,9 @@ func evaluateInpaint(ctx context.Context, ae *models.Autoencoder, paths []string
 		if err != nil {
 			return nil, err
 		}
-		hidden, err := models.ApplyPhoto(ctx, ae, markedPhoto, models.PhotoOptions{Mask: mask, Fill: true, Ensemble: opt.Ensemble})
-		if err != nil {
-			return nil, err
-		}
 		row := inpaintRow{Photo: filepath.Base(path), MaskShare: share(mask),
 			Marked: maskedPSNR(marked, clean, mask), Mean: maskedPSNR(mean, clean, mask),
-			Diffusion: maskedPSNR(diffusion, clean, mask), Model: maskedPSNR(out.RGB, clean, mask),
-			ModelFill: maskedPSNR(hidden.RGB, clean, mask)}
+			Diffusion: maskedPSNR(diffusion, clean, mask), Model: maskedPSNR(out.RGB, clean, mask)}
 		rows = append(rows, row)
 		if show != nil {
 			show(markedPhoto, clean.WithRGB(diffusion), out, clean)
@@ -331,10 +325,10 @@ func cmdEvaluate(args []string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(tw, "photo\tmask %%\tmarked dB\tborder mean dB\tdiffusion dB\tmodel dB\tover diffusion\tmodel --fill dB\tover diffusion\t\n")
+		fmt.Fprintf(tw, "photo\tmask %%\tmarked dB\tborder mean dB\tdiffusion dB\tmodel dB\tover diffusion\t\n")
 		for _, r := range rows {
-			fmt.Fprintf(tw, "%s\t%.1f\t%.2f\t%.2f\t%.2f\t%.2f\t%+.2f\t%.2f\t%+.2f\t\n", r.Photo, 100*r.MaskShare, r.Marked, r.Mean, r.Diffusion,
-				r.Model, r.Model-r.Diffusion, r.ModelFill, r.ModelFill-r.Diffusion)
+			fmt.Fprintf(tw, "%s\t%.1f\t%.2f\t%.2f\t%.2f\t%.2f\t%+.2f\t\n", r.Photo, 100*r.MaskShare, r.Marked, r.Mean, r.Diffusion,
+				r.Model, r.Model-r.Diffusion)
 		}
 		if *report != "" {
 			return writeJSON(*report, map[string]any{"task": "inpaint", "photos": rows})

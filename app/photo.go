@@ -62,7 +62,6 @@ type photoJob struct {
 	sigma    float64 // Gaussian noise (on [0,1]) added before applying
 	seed     int64   // for that noise
 	strength float64 // denoising: the share of the model's change kept
-	fill     bool    // inpainting: hide the masked pixels (object removal)
 	ensemble bool    // average over the 8 rotations and mirrorings
 }
 
@@ -128,7 +127,7 @@ func applyPhotos(ctx context.Context, ae *models.Autoencoder, job photoJob) (map
 			}
 		}
 		bar := newProgress(os.Stderr, filepath.Base(path))
-		res, err := models.ApplyPhoto(ctx, ae, input, models.PhotoOptions{Strength: job.strength, Mask: mask, Fill: job.fill, Ensemble: job.ensemble, Progress: func(done, total int) {
+		res, err := models.ApplyPhoto(ctx, ae, input, models.PhotoOptions{Strength: job.strength, Mask: mask, Ensemble: job.ensemble, Progress: func(done, total int) {
 			bar.update(float64(done)/float64(total), fmt.Sprintf("%d/%d tiles", done, total))
 		}})
 		bar.finish()

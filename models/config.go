@@ -14,11 +14,9 @@ const (
 	TaskDenoise     = "denoise"
 	// TaskColorize sees the L channel of CIE Lab and predicts a and b.
 	TaskColorize = "colorize"
-	// TaskInpaint fills a masked region. It sees the photo as given (a
-	// semi-transparent watermark under the mask still shows the picture
-	// through it; for object removal the region is blanked), the mask as
-	// one more channel, and the region blanked and filled by diffusion;
-	// its loss weighs the masked pixels more.
+	// TaskInpaint fills a masked region. It sees the photo with the
+	// region blanked and filled by diffusion, plus the mask as one more
+	// channel; its loss weighs the masked pixels more.
 	TaskInpaint = "inpaint"
 )
 
@@ -100,7 +98,7 @@ func (c Config) InChannels() int {
 	case TaskColorize:
 		return 1
 	case TaskInpaint:
-		return 2*c.Channels + 1 // the diffusion fill, the mask, the photo
+		return c.Channels + 1 // the diffusion-filled photo, the mask
 	}
 	return c.Channels
 }

@@ -192,8 +192,8 @@ func (n *net) decoder(cfg Config) (h *G.Node, err error) {
 
 // residual is the DnCNN-style denoiser: stride-1 3×3 convolutions with
 // ReLU predict the noise, and the output is the input minus it. For
-// inpainting the output is the diffusion fill (the input's first planes)
-// minus a correction; the mask and the photo as given only inform it.
+// inpainting the output is the diffusion-filled photo (the input's first
+// planes) minus a correction; the mask plane only informs it.
 func (n *net) residual(cfg Config) (*G.Node, error) {
 	h := n.input
 	var err error
@@ -207,7 +207,7 @@ func (n *net) residual(cfg Config) (*G.Node, error) {
 		}
 	}
 	image := n.input
-	if cfg.InChannels() != cfg.OutChannels() { // inpainting: the diffusion fill, without the mask and the photo
+	if cfg.InChannels() != cfg.OutChannels() { // inpainting: the filled photo without the mask plane
 		if image, err = G.Slice(n.input, nil, G.S(0, cfg.OutChannels())); err != nil {
 			return nil, err
 		}

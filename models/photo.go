@@ -18,10 +18,6 @@ type PhotoOptions struct {
 	// Mask, for inpainting, marks the pixels to fill (W×H values, above
 	// 0.5 to fill); no other pixel changes.
 	Mask []float32
-	// Fill, for inpainting, hides the masked pixels from the model (object
-	// removal); without it the model sees them, and so sees through a
-	// semi-transparent watermark.
-	Fill bool
 	// Ensemble averages the output over the 8 rotations and mirrorings of
 	// each tile (fully convolutional models): a little cleaner, 8 times
 	// slower.
@@ -127,7 +123,7 @@ func inpaintPhoto(ctx context.Context, ae *Autoencoder, p *imageops.Photo, opt P
 		return nil, errors.New("the inpainting model must be an RGB one")
 	}
 	in := make([]float32, ae.cfg.InChannels()*n)
-	inpaintInput(in, p.RGB, w, h, c, opt.Mask, opt.Fill)
+	inpaintInput(in, p.RGB, w, h, c, opt.Mask)
 	fill, err := imageops.ApplyTiled(ctx, in, w, h, ae.cfg.InChannels(), c, tile, overlap, infer, opt.Progress)
 	if err != nil {
 		return nil, err

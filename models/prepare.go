@@ -23,11 +23,6 @@ const grayShare = 0.25
 // loss than one outside the mask (which the model must merely pass on).
 const inpaintWeight = 9
 
-// blankShare is the share of inpainting examples whose masked pixels are
-// blanked, as for object removal; the others keep the watermark, which a
-// model can see through where it is semi-transparent.
-const blankShare = 0.25
-
 // prepare writes into in (InputSize values) and target (OutputSize values)
 // what the network sees and should give for one clean image (ImageSize
 // values): reconstruct copies it to both; denoise adds noise to the input;
@@ -53,7 +48,7 @@ func (c Config) prepare(in, target, weight, clean []float32, rng *rand.Rand) {
 			grayPlanes(marked, n)
 		}
 		mask = imageops.Dilate(mask, c.Width, c.Height, 1)
-		inpaintInput(in, marked, c.Width, c.Height, c.Channels, mask, rng.Float64() < blankShare)
+		inpaintInput(in, marked, c.Width, c.Height, c.Channels, mask)
 		for p, m := range mask {
 			for ch := 0; ch < c.Channels; ch++ {
 				weight[ch*n+p] = 1 + inpaintWeight*m
@@ -94,10 +89,10 @@ func grayPlanes(rgb []float32, n int) {
 
 // displayInput turns one network input into an image of Channels channels
 // for previews: colorization's L becomes a gray RGB image; inpainting
-// shows the photo as the model sees it, without the fill and mask planes.
+// shows the diffusion-filled photo without the mask plane.
 func (c Config) displayInput(in []float32) []float32 {
 	if c.Task == TaskInpaint {
-		return in[c.InputSize()-c.ImageSize():]
+		return in[:c.ImageSize()]
 	}
 	if c.Task != TaskColorize {
 		return in
@@ -133,13 +128,11 @@ func LabToRGBPlanes(l01, ab01 []float32, n int) []float32 {
 }
 
 // inpaintInput writes an inpainting model's input for a photo of w×h
-// pixels and c planes: first the photo with its masked pixels filled by
-// harmonic diffusion from the mask's border (the base the model corrects,
-// so it starts as good as the classical fill), then the mask, then the
-// photo as given, through which the model can see a semi-transparent
-// watermark. With blank (object removal) that last copy is the fill too,
-// and the model cannot see what was under the mask.
-func inpaintInput(in, photo []float32, w, h, c int, mask []float32, blank bool) {
+// pixels and c planes: the photo with its masked pixels blanked and filled
+// by harmonic diffusion from the mask's border (the base the model corrects,
+// so it starts as good as the classical fill), then the mask. What lay
+// under the mask never reaches the model.
+func inpaintInput(in, photo []float32, w, h, c int, mask []float32) {
 	n := w * h
 	maskPlane := in[c*n : (c+1)*n]
 	for i, m := range mask {
@@ -153,8 +146,4 @@ func inpaintInput(in, photo []float32, w, h, c int, mask []float32, blank bool) 
 		panic(err) // sizes come from the caller's checked config
 	}
 	copy(in[:c*n], filled)
-	if blank {
-		photo = filled
-	}
-	copy(in[(c+1)*n:], photo)
 }

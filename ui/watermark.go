@@ -47,7 +47,6 @@ type watermarkTab struct {
 	// derived
 	result     *imageops.Photo
 	resultMask []float32 // the mask the result was made with
-	resultFill bool      // and the Object removal option
 	suggesting bool
 	note       string // what just happened, shown instead of the advice
 	noteImp    widget.Importance
@@ -69,7 +68,6 @@ type watermarkTab struct {
 	redoBtn     *widget.Button
 	clearBtn    *widget.Button
 	suggestBtn  *widget.Button
-	fill        *widget.Check
 	saveBtn     *widget.Button
 	status      *widget.Label
 	show        *widget.RadioGroup // the painter or the compare view
@@ -105,7 +103,6 @@ func newWatermarkTab(s *Studio) *watermarkTab {
 	t.redoBtn = widget.NewButtonWithIcon("Redo", theme.ContentRedoIcon(), t.painter.Redo)
 	t.clearBtn = widget.NewButtonWithIcon("Clear", theme.ContentClearIcon(), t.painter.Clear)
 	t.suggestBtn = widget.NewButtonWithIcon("Suggest mask", theme.SearchIcon(), t.suggest)
-	t.fill = widget.NewCheck("Object removal (ignore what is under the mask)", func(bool) { t.updateStatus() })
 	t.saveBtn = widget.NewButtonWithIcon("Save result…", theme.DocumentSaveIcon(), t.chooseSave)
 	t.status = widget.NewLabel("")
 	t.status.Wrapping = fyne.TextWrapWord
@@ -126,7 +123,7 @@ func (t *watermarkTab) layout(open *widget.Button) fyne.CanvasObject {
 		container.NewHBox(boldLabel("Mask"), t.tool, widget.NewSeparator(), boldLabel("Size"), size, t.radiusLabel),
 		container.NewHBox(t.undoBtn, t.redoBtn, t.clearBtn, widget.NewSeparator(), t.suggestBtn))
 	t.views = container.NewHBox(t.show, widget.NewSeparator(), t.zoom)
-	top := container.NewVBox(photoRow, t.picker.info, t.maskRow, t.fill, t.runner.row(t.saveBtn), t.status, t.views)
+	top := container.NewVBox(photoRow, t.picker.info, t.maskRow, t.runner.row(t.saveBtn), t.status, t.views)
 	t.empty = dropHint("Paint over a watermark or an object, and an inpainting model fills it from its surroundings.",
 		theme.DocumentCreateIcon(), t.opener.choose)
 	t.stage = container.NewStack(t.empty)
@@ -168,7 +165,7 @@ func (t *watermarkTab) advice() string {
 	case t.picker.usable() == nil:
 		return fmt.Sprintf("The mask covers %s of the photo. Choose an inpaint model to run.", percent(cover))
 	case t.result != nil && t.stale():
-		return fmt.Sprintf("The mask (%s of the photo) or the option changed since the last run: Run again.", percent(cover))
+		return fmt.Sprintf("The mask (%s of the photo) changed since the last run: Run again.", percent(cover))
 	case t.result != nil && t.show.Selected == showCompare:
 		return "Drag the line to compare the photo with the result; Save result… keeps it."
 	}
@@ -182,11 +179,10 @@ func percent(f float64) string {
 	return fmt.Sprintf("%.1f%%", 100*f)
 }
 
-// stale reports whether the mask or the option changed since the result
-// was made.
+// stale reports whether the mask changed since the result was made.
 func (t *watermarkTab) stale() bool {
 	m := t.painter.Mask()
-	if len(m) != len(t.resultMask) || t.fill.Checked != t.resultFill {
+	if len(m) != len(t.resultMask) {
 		return true
 	}
 	for i, v := range m {
@@ -308,28 +304,28 @@ func (t *watermarkTab) run() {
 	if t.runner.busy() || t.photo == nil || ae == nil || t.painter.Coverage() == 0 {
 		return
 	}
-	photo, mask, fill := t.photo, slices.Clone(t.painter.Mask()), t.fill.Checked
+	photo, mask := t.photo, slices.Clone(t.painter.Mask())
 	var out *imageops.Photo
 	var after *image.NRGBA
 	t.runner.start(func(ctx context.Context, progress func(done, total int)) (err error) {
-		out, err = models.ApplyPhoto(ctx, ae, photo, models.PhotoOptions{Mask: mask, Fill: fill, Progress: progress})
+		out, err = models.ApplyPhoto(ctx, ae, photo, models.PhotoOptions{Mask: mask, Progress: progress})
 		if err == nil {
 			after = out.Image()
 		}
 		return err
-	}, func(err error, took time.Duration) { t.finishRun(out, mask, fill, after, err, took) })
+	}, func(err error, took time.Duration) { t.finishRun(out, mask, after, err, took) })
 	t.note = ""
 	t.updateControls()
 }
 
-func (t *watermarkTab) finishRun(out *imageops.Photo, mask []float32, fill bool, after *image.NRGBA, err error, took time.Duration) {
+func (t *watermarkTab) finishRun(out *imageops.Photo, mask []float32, after *image.NRGBA, err error, took time.Duration) {
 	switch {
 	case errors.Is(err, context.Canceled):
 		t.note, t.noteImp = "Cancelled; nothing was changed.", widget.MediumImportance
 	case err != nil:
 		t.note, t.noteImp = "Inpainting failed: "+err.Error(), widget.DangerImportance
 	default:
-		t.result, t.resultMask, t.resultFill = out, mask, fill
+		t.result, t.resultMask = out, mask
 		// The photo as it is, watermark and all: the mask belongs to the painter.
 		t.compare.SetImages(t.img, after, "before", "result")
 		t.compare.SetSplit(0.5)
