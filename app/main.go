@@ -8,11 +8,13 @@ import (
 	"os"
 )
 
-const usage = `Latent Studio: autoencoders on images.
+const usage = `Latent Studio: autoencoders and GANs on images.
 
   latentstudio [--sample] [FOLDER|IDX]     open the studio (optionally loading data)
   latentstudio demo [--out DIR]            train on the embedded sample; write previews and a report
   latentstudio train --data SRC --out MODEL [flags]
+  latentstudio train --task gan --data SRC --out MODEL [--preset mlp-mnist|dcgan-mnist] [flags]
+  latentstudio generate --model GAN --n N --out DIR [--seed S] [--grid FILE.png]
   latentstudio apply --model MODEL --in IMAGE|DIR --out IMAGE|DIR [--sigma S] [--ref CLEAN] [--strength X]
   latentstudio evaluate --model MODEL [--sigma 25] PHOTO|DIR...   a photo model against classical baselines
   latentstudio score --model MODEL --data SRC [--normal CLASS] [--csv FILE]   anomaly scores, AUROC
@@ -44,6 +46,8 @@ func run(args []string) int {
 	switch cmd {
 	case "train":
 		err = cmdTrain(args[1:])
+	case "generate":
+		err = cmdGenerate(args[1:])
 	case "apply":
 		err = cmdApply(args[1:])
 	case "encode":

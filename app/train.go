@@ -28,7 +28,7 @@ type trainFlags struct {
 }
 
 func (f *trainFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.task, "task", models.TaskReconstruct, "reconstruct | denoise | colorize | inpaint (fills synthetic watermarks' masks; train with --patches on photos)")
+	fs.StringVar(&f.task, "task", models.TaskReconstruct, "reconstruct | denoise | colorize | inpaint (fills synthetic watermarks' masks; train with --patches on photos) | gan (a generator and a discriminator; see --preset)")
 	fs.StringVar(&f.arch, "arch", models.ArchDense, "dense | conv | residual (a DnCNN-style denoiser for photos of any size)")
 	fs.StringVar(&f.data, "data", "", "training data: a folder of images (subfolders are classes) or an IDX images file")
 	fs.StringVar(&f.out, "out", "", "where to save the trained model (.lsm)")
@@ -58,6 +58,8 @@ func cmdTrain(args []string) error {
 	fs := flag.NewFlagSet("train", flag.ContinueOnError)
 	var f trainFlags
 	f.register(fs)
+	var g ganFlags
+	g.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return usageError{err}
 	}
@@ -83,6 +85,9 @@ func cmdTrain(args []string) error {
 		if data, err = onlyClass(data, f.class); err != nil {
 			return err
 		}
+	}
+	if f.task == taskGAN {
+		return trainGAN(ctx, fs, f, g, data)
 	}
 	_, err = train(ctx, f, data)
 	return err

@@ -19,6 +19,9 @@ const (
 	EventCheckpoint
 	// EventDone is the last event of a run; Err says why it ended early, if it did.
 	EventDone
+	// EventRestored: a GAN run met a NaN or Inf, went back to its last good
+	// weights and halved its learning rates (Err says what happened).
+	EventRestored
 )
 
 // Event is what the trainer tells its listener. Values are copies: the

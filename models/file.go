@@ -35,13 +35,21 @@ const (
 	maxHeader    = 1 << 20
 )
 
-type fileHeader struct {
+// fileHeader is model.json. C is the config of the file's kind of model
+// (Config for autoencoders, GANConfig for GANs), H its history.
+type fileHeader[C modelConfig, H any] struct {
 	Format  string       `json:"format"`
 	Version int          `json:"version"`
 	Kind    string       `json:"kind"`
-	Config  Config       `json:"config"`
-	History History      `json:"history"`
+	Config  C            `json:"config"`
+	History H            `json:"history"`
 	Tensors []tensorInfo `json:"tensors"`
+}
+
+// modelConfig is what the file format needs of a config.
+type modelConfig interface {
+	Validate() error
+	paramShapes() []paramShape
 }
 
 type tensorInfo struct {
@@ -54,8 +62,14 @@ const kindAutoencoder = "autoencoder"
 // Save writes the model to path atomically: a crash leaves either the old
 // file or the new one, never half of one.
 func (a *Autoencoder) Save(path string) error {
-	h := fileHeader{Format: FileFormat, Version: FileVersion, Kind: kindAutoencoder, Config: a.cfg, History: a.History}
-	for _, s := range a.cfg.paramShapes() {
+	return saveModel(path, kindAutoencoder, a.cfg, a.History, a.params)
+}
+
+// saveModel writes a model file of the kind, config, history and float32
+// weights (in cfg.paramShapes() order) to path atomically.
+func saveModel[C modelConfig, H any](path, kind string, cfg C, history H, params []*tensor.Dense) error {
+	h := fileHeader[C, H]{Format: FileFormat, Version: FileVersion, Kind: kind, Config: cfg, History: history}
+	for _, s := range cfg.paramShapes() {
 		h.Tensors = append(h.Tensors, tensorInfo{s.name, s.shape})
 	}
 	var buf bytes.Buffer
@@ -72,7 +86,7 @@ func (a *Autoencoder) Save(path string) error {
 	if w, err = zw.Create(weightsEntry); err != nil {
 		return err
 	}
-	for _, p := range a.params {
+	for _, p := range params {
 		if err := binary.Write(w, binary.LittleEndian, p.Data().([]float32)); err != nil {
 			return fmt.Errorf("save %s: %w", path, err)
 		}
@@ -113,73 +127,120 @@ func writeFileAtomic(path string, data []byte) error {
 
 // Load reads and validates a model file.
 func Load(path string) (*Autoencoder, error) {
+	return loadFile(path, Read)
+}
+
+// loadFile opens path and decodes it with read, naming the file in errors.
+func loadFile[M any](path string, read func(io.ReaderAt, int64) (M, error)) (M, error) {
+	var zero M
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("open model: %w", err)
+		return zero, fmt.Errorf("open model: %w", err)
 	}
 	defer f.Close()
 	st, err := f.Stat()
 	if err != nil {
-		return nil, fmt.Errorf("open model: %w", err)
+		return zero, fmt.Errorf("open model: %w", err)
 	}
-	ae, err := Read(f, st.Size())
+	m, err := read(f, st.Size())
 	if err != nil {
-		return nil, fmt.Errorf("model %s: %w", path, err)
+		return zero, fmt.Errorf("model %s: %w", path, err)
 	}
-	return ae, nil
+	return m, nil
 }
 
 // Read decodes a model file of the given size.
 func Read(r io.ReaderAt, size int64) (*Autoencoder, error) {
+	h, params, err := readModel[Config, History](r, size, kindAutoencoder)
+	if err != nil {
+		return nil, err
+	}
+	ae := newAutoencoder(h.Config, params)
+	ae.History = h.History
+	return ae, nil
+}
+
+// readModel decodes a model file of the kind: its header, whose config it
+// validates, then the weights that config needs.
+func readModel[C modelConfig, H any](r io.ReaderAt, size int64, kind string) (*fileHeader[C, H], []*tensor.Dense, error) {
+	raw, wz, err := openArchive(r, size, kind)
+	if err != nil {
+		return nil, nil, err
+	}
+	var h fileHeader[C, H]
+	if err := json.Unmarshal(raw, &h); err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", headerEntry, err)
+	}
+	if err := h.Config.Validate(); err != nil {
+		return nil, nil, fmt.Errorf("config: %w", err)
+	}
+	params, err := readWeights(wz, h.Tensors, h.Config.paramShapes())
+	if err != nil {
+		return nil, nil, err
+	}
+	return &h, params, nil
+}
+
+// openArchive checks the zip structure of a model file and the format,
+// version and kind its header names. It returns the header, still to be
+// decoded, and the weights entry, still unread.
+func openArchive(r io.ReaderAt, size int64, kind string) ([]byte, *zip.File, error) {
 	zr, err := zip.NewReader(r, size)
 	if err != nil {
-		return nil, fmt.Errorf("not a Latent Studio model file (not a zip archive: %v)", err)
+		return nil, nil, fmt.Errorf("not a Latent Studio model file (not a zip archive: %v)", err)
 	}
 	entries := map[string]*zip.File{}
 	for _, zf := range zr.File {
 		if zf.Name != headerEntry && zf.Name != weightsEntry {
-			return nil, fmt.Errorf("unexpected entry %q in the archive", zf.Name)
+			return nil, nil, fmt.Errorf("unexpected entry %q in the archive", zf.Name)
 		}
 		if entries[zf.Name] != nil {
-			return nil, fmt.Errorf("entry %q appears twice", zf.Name)
+			return nil, nil, fmt.Errorf("entry %q appears twice", zf.Name)
 		}
 		entries[zf.Name] = zf
 	}
 	hz, wz := entries[headerEntry], entries[weightsEntry]
 	if hz == nil || wz == nil {
-		return nil, fmt.Errorf("not a Latent Studio model file (needs %s and %s)", headerEntry, weightsEntry)
+		return nil, nil, fmt.Errorf("not a Latent Studio model file (needs %s and %s)", headerEntry, weightsEntry)
 	}
 	if hz.UncompressedSize64 > maxHeader {
-		return nil, fmt.Errorf("%s is %d bytes, more than the %d allowed", headerEntry, hz.UncompressedSize64, maxHeader)
+		return nil, nil, fmt.Errorf("%s is %d bytes, more than the %d allowed", headerEntry, hz.UncompressedSize64, maxHeader)
 	}
 	raw, err := readEntry(hz, maxHeader)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	var h fileHeader
-	if err := json.Unmarshal(raw, &h); err != nil {
-		return nil, fmt.Errorf("%s: %w", headerEntry, err)
+	var id struct {
+		Format  string `json:"format"`
+		Version int    `json:"version"`
+		Kind    string `json:"kind"`
 	}
-	if h.Format != FileFormat {
-		return nil, fmt.Errorf("format %q is not %q", h.Format, FileFormat)
+	if err := json.Unmarshal(raw, &id); err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", headerEntry, err)
 	}
-	if h.Version < 1 || h.Version > FileVersion {
-		return nil, fmt.Errorf("format version %d is not supported (this build reads 1..%d)", h.Version, FileVersion)
+	if id.Format != FileFormat {
+		return nil, nil, fmt.Errorf("format %q is not %q", id.Format, FileFormat)
 	}
-	if h.Kind != kindAutoencoder {
-		return nil, fmt.Errorf("model kind %q is not supported", h.Kind)
+	if id.Version < 1 || id.Version > FileVersion {
+		return nil, nil, fmt.Errorf("format version %d is not supported (this build reads 1..%d)", id.Version, FileVersion)
 	}
-	if err := h.Config.Validate(); err != nil {
-		return nil, fmt.Errorf("config: %w", err)
+	if id.Kind != kind {
+		return nil, nil, fmt.Errorf("model kind %q is not supported here (want %q)", id.Kind, kind)
 	}
-	shapes := h.Config.paramShapes()
-	if len(h.Tensors) != len(shapes) {
-		return nil, fmt.Errorf("file lists %d tensors; the config's architecture has %d", len(h.Tensors), len(shapes))
+	return raw, wz, nil
+}
+
+// readWeights checks that the file's tensor list is exactly what the
+// config needs and that the weights entry has their size, then reads them,
+// refusing non-finite values.
+func readWeights(wz *zip.File, listed []tensorInfo, shapes []paramShape) ([]*tensor.Dense, error) {
+	if len(listed) != len(shapes) {
+		return nil, fmt.Errorf("file lists %d tensors; the config's architecture has %d", len(listed), len(shapes))
 	}
 	total := 0
 	for i, s := range shapes {
-		if h.Tensors[i].Name != s.name || !slices.Equal(h.Tensors[i].Shape, s.shape) {
-			return nil, fmt.Errorf("tensor %d is %s%v; the config needs %s%v", i, h.Tensors[i].Name, h.Tensors[i].Shape, s.name, s.shape)
+		if listed[i].Name != s.name || !slices.Equal(listed[i].Shape, s.shape) {
+			return nil, fmt.Errorf("tensor %d is %s%v; the config needs %s%v", i, listed[i].Name, listed[i].Shape, s.name, s.shape)
 		}
 		total += product(s.shape)
 	}
@@ -204,9 +265,7 @@ func Read(r io.ReaderAt, size int64) (*Autoencoder, error) {
 		}
 		params[i] = tensor.New(tensor.WithShape(s.shape...), tensor.WithBacking(vals))
 	}
-	ae := newAutoencoder(h.Config, params)
-	ae.History = h.History
-	return ae, nil
+	return params, nil
 }
 
 // readEntry reads a whole zip entry, refusing more than limit bytes whatever

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -49,9 +48,7 @@ type Trainer struct {
 	train, val *imageops.Dataset
 	opt        TrainOptions
 
-	mu     sync.Mutex
-	paused bool
-	resume chan struct{} // closed by Resume
+	pauseGate // Pause, Resume, Paused
 
 	snapshot atomic.Pointer[Autoencoder]
 }
@@ -95,33 +92,6 @@ func NewTrainer(ae *Autoencoder, train, val *imageops.Dataset, opt TrainOptions)
 	t := &Trainer{ae: ae, train: train, val: val, opt: opt}
 	t.snapshot.Store(ae.Clone())
 	return t, nil
-}
-
-// Pause makes the run wait before its next step.
-func (t *Trainer) Pause() {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if !t.paused {
-		t.paused = true
-		t.resume = make(chan struct{})
-	}
-}
-
-// Resume lets a paused run go on.
-func (t *Trainer) Resume() {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if t.paused {
-		t.paused = false
-		close(t.resume)
-	}
-}
-
-// Paused reports whether the run is paused.
-func (t *Trainer) Paused() bool {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.paused
 }
 
 // Snapshot returns a copy of the model as of the last preview or epoch end.
@@ -310,27 +280,12 @@ func (r *run) prepareSample(i int, clean []float32) {
 
 // waitIfPaused blocks while paused; it reports true when ctx ended.
 func (r *run) waitIfPaused(ctx context.Context, ev Event) bool {
-	r.mu.Lock()
-	paused, resume := r.paused, r.resume
-	r.mu.Unlock()
-	if ctx.Err() != nil {
-		return true
-	}
-	if !paused {
-		return false
-	}
-	since := time.Now()
-	ev.Kind = EventPaused
-	r.opt.OnEvent(ev)
-	select {
-	case <-resume:
-	case <-ctx.Done():
-		return true
-	}
-	r.pausedFor += time.Since(since)
-	ev.Kind = EventResumed
-	r.opt.OnEvent(ev)
-	return false
+	waited, stop := r.wait(ctx, func(k EventKind) {
+		ev.Kind = k
+		r.opt.OnEvent(ev)
+	})
+	r.pausedFor += waited
+	return stop
 }
 
 func (r *run) activeTime() time.Duration { return time.Since(r.start) - r.pausedFor }
