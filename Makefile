@@ -55,6 +55,9 @@ builtins: build
 	OPENBLAS_NUM_THREADS=1 ./$(BIN) train --task colorize --arch conv --code 0 --layers 16,32,64 --loss mse \
 		--data build/photos-train --patches 3000 --size 96 \
 		--epochs 2 --batch 16 --lr 1e-3 --val 0.02 --seed 1 --out assets/builtin/colorize.lsm
+	./$(BIN) train --task inpaint --arch residual --layers 32,32,32,32,32,32 --loss mse \
+		--data build/photos-train --patches 40000 --size 48 \
+		--epochs 2 --batch 16 --lr 1e-3 --val 0.02 --seed 1 --max-steps 4026 --out assets/builtin/inpaint.lsm
 
 # MNIST one-class anomaly detection: for each digit, a conv autoencoder
 # trained on that digit's training images scores the whole test set (the
