@@ -19,6 +19,7 @@ const usage = `Latent Studio: autoencoders and GANs on images.
   latentstudio evaluate --model MODEL [--sigma 25] PHOTO|DIR...   a photo model against classical baselines
   latentstudio score --model MODEL --data SRC [--normal CLASS] [--csv FILE]   anomaly scores, AUROC
   latentstudio encode --model MODEL --data SRC --out codes.csv
+  latentstudio quality --model GAN|--images SRC [--real SRC] [--n 1000] [--report R.json]   class coverage and Frechet distance (classify-train makes the classifier)
   latentstudio info --model MODEL
   latentstudio bench [--models dense,conv,photo]   one epoch each, beside the PyTorch anchor
 
@@ -62,6 +63,8 @@ func run(args []string) int {
 		err = cmdScore(args[1:])
 	case "evaluate":
 		err = cmdEvaluate(args[1:])
+	case "classify-train", "quality":
+		err = cmdQualityTools(cmd, args[1:])
 	case "bench-run": // the child process of bench
 		err = cmdBenchRun(args[1:])
 	case "help", "-h", "--help", "-help":
