@@ -42,6 +42,7 @@ type LossChart struct {
 
 	// XLabel names the x axis ("step" by default).
 	XLabel string
+	names  ChartNames
 
 	train, val []Point
 	past       []pastRun // earlier runs of the session, drawn for comparison
@@ -62,9 +63,23 @@ var _ desktop.Hoverable = (*LossChart)(nil)
 // maxSmoothing is the largest smoothing weight SetSmoothing accepts.
 const maxSmoothing = 0.99
 
-// NewLossChart returns an empty chart.
+// ChartNames are the words a chart shows: its title, the legend (and
+// hover read-out) names of the line and the point series, and the text
+// shown before any point.
+type ChartNames struct {
+	Title, Line, Points, Short, Empty string // Short: Points in the read-out
+}
+
+// NewLossChart returns an empty chart of training and validation loss.
 func NewLossChart() *LossChart {
-	c := &LossChart{XLabel: "step"}
+	return NewNamedChart(ChartNames{Title: "Loss", Line: "train", Points: "validation", Short: "val",
+		Empty: "The loss curves appear here while a model trains"})
+}
+
+// NewNamedChart returns an empty chart of two other series: SeriesTrain
+// is drawn as the line, SeriesVal as points.
+func NewNamedChart(names ChartNames) *LossChart {
+	c := &LossChart{XLabel: "step", names: names}
 	c.ExtendBaseWidget(c)
 	return c
 }
@@ -211,14 +226,14 @@ func (c *LossChart) hover() hoverInfo {
 	if j := sort.Search(len(c.val), func(j int) bool { return c.val[j].X > h.train.X }); j > 0 {
 		h.val, h.hasVal = c.val[j-1], true
 	}
-	h.text = "step " + formatInt(int(math.Round(h.train.X))) + " · train " + formatLoss(h.train.Y)
+	h.text = "step " + formatInt(int(math.Round(h.train.X))) + " · " + c.names.Line + " " + formatLoss(h.train.Y)
 	if c.smoothing > 0 {
 		h.text += " (smoothed " + formatLoss(h.smooth) + ")"
 	}
 	if h.hasVal {
-		h.text += " · val " + formatLoss(h.val.Y)
+		h.text += " · " + c.names.Short + " " + formatLoss(h.val.Y)
 	} else {
-		h.text += " · val —"
+		h.text += " · " + c.names.Short + " —"
 	}
 	return h
 }
@@ -327,15 +342,15 @@ func (c *LossChart) CreateRenderer() fyne.WidgetRenderer {
 	r := &chartRenderer{chart: c}
 	c.r = r
 	r.raster = canvas.NewRaster(r.draw)
-	r.title = canvas.NewText("Loss", color.Black)
+	r.title = canvas.NewText(c.names.Title, color.Black)
 	r.title.TextStyle.Bold = true
-	r.empty = canvas.NewText("The loss curves appear here while a model trains", color.Black)
+	r.empty = canvas.NewText(c.names.Empty, color.Black)
 	r.empty.Alignment = fyne.TextAlignCenter
 	r.xTitle = canvas.NewText("", color.Black)
 	r.trainKey = canvas.NewRectangle(color.Black)
-	r.trainName = canvas.NewText("train", color.Black)
+	r.trainName = canvas.NewText(c.names.Line, color.Black)
 	r.valKey = canvas.NewCircle(color.Black)
-	r.valName = canvas.NewText("validation", color.Black)
+	r.valName = canvas.NewText(c.names.Points, color.Black)
 	r.guide = canvas.NewRectangle(color.Black)
 	r.hoverDot = canvas.NewCircle(color.Black)
 	r.hoverBg = canvas.NewRectangle(color.Black)

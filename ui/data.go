@@ -528,4 +528,5 @@ func (s *Studio) finishLoad(job *loadJob, again func(), res loaded) {
 	}
 	s.setStatus(msg+" Set up the model and press Train.", widget.MediumImportance)
 	s.settingsChanged()
+	s.gan.refresh() // its data note and Train button
 }

@@ -66,13 +66,15 @@ type Studio struct {
 	opened     *models.Autoencoder // the last model opened from a file
 	diagram    *LayerDiagram       // the planned model, drawn
 	latent     *latentTab          // the latent-space explorer
-	tabs       *container.AppTabs  // training | latent space | photo | anomaly | watermark
+	tabs       *container.AppTabs  // training | latent space | photo | anomaly | watermark | GAN
 	photo      *photoTab           // denoise or colorize one photo
 	photoItem  *container.TabItem  // its tab, to route drops
 	anomaly    *anomalyTab         // scores images by reconstruction error
 	anomalyTab *container.TabItem  // its tab
 	wmark      *watermarkTab       // removes a watermark by inpainting
 	wmarkItem  *container.TabItem  // its tab, to route drops
+	gan        *ganTab             // trains a GAN on the loaded images
+	ganItem    *container.TabItem  // its tab
 	memory     *widget.Label       // its memory estimate
 	paused     bool
 	lastVal    float64
@@ -223,13 +225,17 @@ func (s *Studio) layout() fyne.CanvasObject {
 	s.anomalyTab = container.NewTabItemWithIcon("Anomaly", theme.WarningIcon(), panel(s.anomaly.view))
 	s.wmark = newWatermarkTab(s)
 	s.wmarkItem = container.NewTabItemWithIcon("Watermark", theme.DocumentCreateIcon(), panel(s.wmark.view))
-	s.tabs = container.NewAppTabs(container.NewTabItemWithIcon("Training", theme.MediaPlayIcon(), training), latentItem, s.photoItem, s.anomalyTab, s.wmarkItem)
+	s.gan = newGANTab(s)
+	s.ganItem = container.NewTabItemWithIcon("GAN", theme.GridIcon(), panel(s.gan.view))
+	s.tabs = container.NewAppTabs(container.NewTabItemWithIcon("Training", theme.MediaPlayIcon(), training), latentItem, s.photoItem, s.anomalyTab, s.wmarkItem, s.ganItem)
 	s.tabs.OnSelected = func(it *container.TabItem) {
 		switch it {
 		case latentItem:
 			s.latent.refresh()
 		case s.anomalyTab:
 			s.anomaly.refresh()
+		case s.ganItem:
+			s.gan.refresh() // the data may have changed
 		}
 	}
 	right := s.tabs
