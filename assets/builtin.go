@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"embed"
 	"fmt"
+	"io"
 	"sort"
 	"strings"
 
@@ -34,17 +35,32 @@ func Builtins() []string {
 // LoadModel opens a model by reference: builtin:NAME for a trained
 // default, else a model file's path. Both are validated the same way.
 func LoadModel(ref string) (*models.Autoencoder, error) {
+	return loadEmbedded(ref, builtin, "builtin", "", "", models.Read, models.Load)
+}
+
+// loadEmbedded opens ref: builtin:PREFIX+NAME+SUFFIX is dir/NAME.lsm of
+// fsys, read by read; anything else is a file's path, opened by load.
+func loadEmbedded[T any](ref string, fsys embed.FS, dir, prefix, suffix string,
+	read func(io.ReaderAt, int64) (T, error), load func(string) (T, error)) (T, error) {
 	name, ok := strings.CutPrefix(ref, BuiltinPrefix)
 	if !ok {
-		return models.Load(ref)
+		return load(ref)
 	}
-	data, err := builtin.ReadFile("builtin/" + name + ".lsm")
+	var zero T
+	file, ok1 := strings.CutPrefix(name, prefix)
+	file, ok2 := strings.CutSuffix(file, suffix)
+	data, err := fsys.ReadFile(dir + "/" + file + ".lsm")
+	if !ok1 || !ok2 || err != nil {
+		var names []string
+		entries, _ := fsys.ReadDir(dir)
+		for _, e := range entries {
+			names = append(names, BuiltinPrefix+prefix+strings.TrimSuffix(e.Name(), ".lsm")+suffix)
+		}
+		return zero, fmt.Errorf("no built-in model %q (built in: %s)", name, strings.Join(names, ", "))
+	}
+	m, err := read(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
-		return nil, fmt.Errorf("no built-in model %q (there are %s)", name, strings.Join(Builtins(), ", "))
+		return zero, fmt.Errorf("built-in model %s: %w", name, err)
 	}
-	ae, err := models.Read(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		return nil, fmt.Errorf("built-in model %s: %w", name, err)
-	}
-	return ae, nil
+	return m, nil
 }

@@ -1,10 +1,7 @@
 package assets
 
 import (
-	"bytes"
 	"embed"
-	"fmt"
-	"strings"
 
 	"latentstudio/models"
 )
@@ -23,18 +20,5 @@ const DefaultClassifier = BuiltinPrefix + "mnist-classifier"
 // (builtin:NAME-classifier is classifier/NAME.lsm), else a classifier
 // file's path. Both are validated the same way.
 func LoadClassifier(ref string) (*models.Classifier, error) {
-	name, ok := strings.CutPrefix(ref, BuiltinPrefix)
-	if !ok {
-		return models.LoadClassifier(ref)
-	}
-	file, _ := strings.CutSuffix(name, "-classifier")
-	data, err := classifiers.ReadFile("classifier/" + file + ".lsm")
-	if err != nil {
-		return nil, fmt.Errorf("no built-in classifier %q (there is %s)", name, DefaultClassifier)
-	}
-	c, err := models.ReadClassifier(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		return nil, fmt.Errorf("built-in classifier %s: %w", name, err)
-	}
-	return c, nil
+	return loadEmbedded(ref, classifiers, "classifier", "", "-classifier", models.ReadClassifier, models.LoadClassifier)
 }
