@@ -48,6 +48,9 @@ func coverage(mask []float32) float64 {
 // TestSuggestMask draws text watermarks on real photos and measures the
 // suggested mask against AddWatermark's exact one.
 func TestSuggestMask(t *testing.T) {
+	if testing.Short() {
+		t.Skip("sixteen photos (TestSuggestMaskLarge covers the code in -short)")
+	}
 	const seeds = 8
 	var sumIoU, sumTrivial float64
 	runs := 0
@@ -94,6 +97,9 @@ func TestSuggestMask(t *testing.T) {
 // TestSuggestMaskClean: photos without a mark get a small mask (the
 // detector always suggests its best guess).
 func TestSuggestMaskClean(t *testing.T) {
+	if testing.Short() {
+		t.Skip("four photos")
+	}
 	for _, name := range []string{"chelsea.png", "coffee.png", "astronaut.png", "camera.png"} {
 		path := filepath.Join(photosDir, name)
 		needFile(t, path)
