@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"latentstudio/assets"
 	"latentstudio/imageops"
 	"latentstudio/models"
 )
@@ -218,7 +219,7 @@ func loadGAN(path string) (*models.GAN, error) {
 	if path == "" {
 		return nil, usageErrorf("--model is required")
 	}
-	m, err := models.LoadGAN(path)
+	m, err := assets.LoadGAN(path)
 	if err != nil {
 		return nil, usageError{err}
 	}
