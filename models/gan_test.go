@@ -46,7 +46,7 @@ func testRun(t *testing.T, m *GAN, data *imageops.Dataset, opt GANTrainOptions) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &ganRun{GANTrainer: tr, rng: rand.New(rand.NewSource(1)), lr: tr.opt.LR, start: time.Now()}
+	r := &ganRun{GANTrainer: tr, rng: rand.New(rand.NewSource(1)), lr: tr.opt.LR, runClock: newRunClock(0)}
 	if err := r.setup(); err != nil {
 		t.Fatal(err)
 	}

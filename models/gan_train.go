@@ -164,22 +164,20 @@ func (t *GANTrainer) Snapshot() *GAN { return t.snapshot.Load() }
 // ganRun holds the mutable state of one Run call.
 type ganRun struct {
 	*GANTrainer
-	rng                 *rand.Rand
-	sampler, disc, gen  *ganNet
-	dOpt, gOpt          *adam
-	lr                  float64
-	real, z             *tensor.Dense // the discriminator's images (real then fake), the noise
-	realBuf, zBuf       []float32
-	dLabels, gLabels    *tensor.Dense
-	fixedZ              []float32   // the published samples' noise
-	realRef             [][]float32 // real images the collapse meter compares with
-	recent              []GANStats  // the warnings' window
-	lastGood            *GAN
-	lastGoodStep        int
-	restores            int
-	lastCheckpoint      time.Time
-	start               time.Time
-	pausedFor           time.Duration
+	rng                *rand.Rand
+	sampler, disc, gen *ganNet
+	dOpt, gOpt         *adam
+	lr                 float64
+	real, z            *tensor.Dense // the discriminator's images (real then fake), the noise
+	realBuf, zBuf      []float32
+	dLabels, gLabels   *tensor.Dense
+	fixedZ             []float32   // the published samples' noise
+	realRef            [][]float32 // real images the collapse meter compares with
+	recent             []GANStats  // the warnings' window
+	lastGood           *GAN
+	lastGoodStep       int
+	restores           int
+	runClock
 	step, steps, images int
 }
 
@@ -187,7 +185,7 @@ type ganRun struct {
 // limit is reached, or NaNs persist after ganMaxRestores recoveries. It
 // always ends with an EventDone. A stopped run is not an error.
 func (t *GANTrainer) Run(ctx context.Context) (err error) {
-	r := &ganRun{GANTrainer: t, rng: rand.New(rand.NewSource(t.opt.Seed)), lr: t.opt.LR, start: time.Now()}
+	r := &ganRun{GANTrainer: t, rng: rand.New(rand.NewSource(t.opt.Seed)), lr: t.opt.LR, runClock: newRunClock(t.opt.MaxDuration)}
 	ev := GANEvent{Epochs: t.opt.Epochs, LR: r.lr}
 	defer func() {
 		ev.Kind, ev.Err = EventDone, err
@@ -461,10 +459,6 @@ func (r *ganRun) historyAfter(steps int, ev GANEvent) GANHistory {
 	}
 	return h
 }
-
-func (r *ganRun) activeTime() time.Duration { return time.Since(r.start) - r.pausedFor }
-
-func (r *ganRun) timeUp() bool { return r.opt.MaxDuration > 0 && r.activeTime() >= r.opt.MaxDuration }
 
 func (r *ganRun) timing(ev *GANEvent) {
 	ev.Elapsed = r.activeTime()

@@ -63,3 +63,20 @@ func (p *pauseGate) wait(ctx context.Context, notify func(EventKind)) (time.Dura
 	notify(EventResumed)
 	return time.Since(since), false
 }
+
+// runClock times a training run: its active time leaves out pauses, and
+// it says when a time limit is reached or a checkpoint is due.
+type runClock struct {
+	start          time.Time
+	pausedFor      time.Duration
+	maxDuration    time.Duration // 0: no limit
+	lastCheckpoint time.Time
+}
+
+func newRunClock(maxDuration time.Duration) runClock {
+	return runClock{start: time.Now(), maxDuration: maxDuration}
+}
+
+func (c *runClock) activeTime() time.Duration { return time.Since(c.start) - c.pausedFor }
+
+func (c *runClock) timeUp() bool { return c.maxDuration > 0 && c.activeTime() >= c.maxDuration }

@@ -110,15 +110,13 @@ type run struct {
 	input, target, weight *tensor.Dense
 	inBuf, tgBuf, wBuf    []float32
 
-	preview        *previewBatch
-	previewModel   *Autoencoder // computes previews; keeps its graphs between them
-	lastPreview    time.Time
-	lastCheckpoint time.Time
-	lastGood       *Autoencoder
-	lastGoodStep   int
+	preview      *previewBatch
+	previewModel *Autoencoder // computes previews; keeps its graphs between them
+	lastPreview  time.Time
+	lastGood     *Autoencoder
+	lastGoodStep int
 
-	start       time.Time
-	pausedFor   time.Duration
+	runClock
 	step, steps int
 }
 
@@ -135,7 +133,7 @@ type previewBatch struct {
 // then holds the trained weights (the last good ones after a divergence).
 // A cancelled or timed-out run is not an error.
 func (t *Trainer) Run(ctx context.Context) (err error) {
-	r := &run{Trainer: t, rng: rand.New(rand.NewSource(t.opt.Seed)), start: time.Now()}
+	r := &run{Trainer: t, rng: rand.New(rand.NewSource(t.opt.Seed)), runClock: newRunClock(t.opt.MaxDuration)}
 	ev := Event{Epochs: t.opt.Epochs, ValLoss: math.NaN(), TrainLoss: math.NaN()}
 	defer func() {
 		ev.Kind, ev.Err = EventDone, err
@@ -287,10 +285,6 @@ func (r *run) waitIfPaused(ctx context.Context, ev Event) bool {
 	r.pausedFor += waited
 	return stop
 }
-
-func (r *run) activeTime() time.Duration { return time.Since(r.start) - r.pausedFor }
-
-func (r *run) timeUp() bool { return r.opt.MaxDuration > 0 && r.activeTime() >= r.opt.MaxDuration }
 
 func (r *run) timing(ev *Event) {
 	ev.Elapsed = r.activeTime()
