@@ -8,7 +8,6 @@ import (
 	"image/color"
 	"math"
 	"os"
-	"path/filepath"
 	"time"
 
 	"latentstudio/assets"
@@ -289,15 +288,8 @@ func cmdGenerate(args []string) error {
 		all = append(all, imgs[i*size:(i+1)*size])
 	}
 	if *out != "" {
-		if err := os.MkdirAll(*out, 0o755); err != nil {
+		if err := m.SaveSamples(*out, imgs); err != nil {
 			return err
-		}
-		digits := len(fmt.Sprint(*n))
-		for i, img := range all {
-			path := filepath.Join(*out, fmt.Sprintf("sample-%0*d.png", digits, i+1))
-			if err := imageops.SavePNG(path, imageops.ToImage(img, cfg.Width, cfg.Height, cfg.Channels)); err != nil {
-				return err
-			}
 		}
 		fmt.Fprintf(os.Stderr, "wrote %d images to %s\n", *n, *out)
 	}

@@ -5,12 +5,15 @@ import (
 	"fmt"
 	"math"
 	"math/rand"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 
+	"latentstudio/imageops"
 	"latentstudio/models/ops"
 )
 
@@ -356,6 +359,26 @@ func (m *GAN) Generate(z []float32, n int) ([]float32, error) {
 // Sample returns n images generated from noise drawn with the seed.
 func (m *GAN) Sample(n int, seed int64) ([]float32, error) {
 	return m.Generate(m.Noise(n, seed), n)
+}
+
+// SaveSamples writes images the GAN made (n of its images, as Sample
+// returns them) to dir as sample-1.png … sample-n.png, numbered with
+// leading zeros so they sort in order.
+func (m *GAN) SaveSamples(dir string, imgs []float32) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	c := m.cfg
+	size := c.ImageSize()
+	n := len(imgs) / size
+	digits := len(fmt.Sprint(n))
+	for i := range n {
+		img := imageops.ToImage(imgs[i*size:(i+1)*size], c.Width, c.Height, c.Channels)
+		if err := imageops.SavePNG(filepath.Join(dir, fmt.Sprintf("sample-%0*d.png", digits, i+1)), img); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // toUnit maps generator outputs to [0,1].

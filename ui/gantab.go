@@ -6,7 +6,6 @@ import (
 	"image"
 	"image/color"
 	"math"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -676,20 +675,9 @@ func (t *ganTab) generateTo(dir string) {
 // writeSamples writes n images of m to dir as sample-0001.png and so on,
 // named and seeded as `latentstudio generate` does.
 func writeSamples(m *models.GAN, dir string, n int) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
 	imgs, err := m.Sample(n, ganGenSeed)
 	if err != nil {
 		return err
 	}
-	c, size := m.Config(), m.Config().ImageSize()
-	digits := len(fmt.Sprint(n))
-	for i := range n {
-		img := imageops.ToImage(imgs[i*size:(i+1)*size], c.Width, c.Height, c.Channels)
-		if err := imageops.SavePNG(filepath.Join(dir, fmt.Sprintf("sample-%0*d.png", digits, i+1)), img); err != nil {
-			return err
-		}
-	}
-	return nil
+	return m.SaveSamples(dir, imgs)
 }
