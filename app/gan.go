@@ -319,7 +319,7 @@ func assessGAN(m *models.GAN, data *imageops.Dataset) (*ganQuality, error) {
 	if err != nil {
 		return nil, err
 	}
-	q, err := models.AssessImages(c, x, sample(data, n))
+	q, err := models.AssessImages(c, x, data.Sample(n, 1).Data)
 	if err != nil {
 		return nil, err
 	}

@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"math"
-	"math/rand"
 	"os"
 	"strings"
 
@@ -149,7 +148,7 @@ func cmdQuality(args []string) error {
 		if err != nil {
 			return err
 		}
-		x = sample(d, *n)
+		x = d.Sample(*n, 1).Data
 	}
 	var realData []float32
 	if *real != "" {
@@ -157,7 +156,7 @@ func cmdQuality(args []string) error {
 		if err != nil {
 			return err
 		}
-		realData = sample(d, *n)
+		realData = d.Sample(*n, 1).Data
 	}
 	q, err := models.AssessImages(c, x, realData)
 	if err != nil {
@@ -176,18 +175,6 @@ func cmdQuality(args []string) error {
 		"classes_present": q.Present, "classes": len(q.Classes), "max_share": q.MaxShare,
 		"mean_confidence": q.MeanConfidence, "frechet_distance": finite(q.FrechetDistance), "real": *real,
 		"n_real": q.NReal, "acceptance": pass})
-}
-
-// sample returns the values of n images of d drawn at random with a fixed
-// seed (all of them when it has no more). Not the first n, nor every k-th:
-// folders list their images class by class, and MNIST's training file
-// alternates between its two populations of writers (the even and the odd
-// images lie a Frechet distance of about 88 apart).
-func sample(d *imageops.Dataset, n int) []float32 {
-	if d.Len() <= n {
-		return d.Data
-	}
-	return d.Subset(rand.New(rand.NewSource(1)).Perm(d.Len())[:n]).Data
 }
 
 func printQuality(source string, q models.ImageQuality, pass bool) {

@@ -6,7 +6,7 @@
 set -euo pipefail
 pkgs=(gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev
       libxinerama-dev libxi-dev libxxf86vm-dev libopenblas-dev)
-[ "${1:-}" = torch ] && pkgs+=(python3-torch python3-numpy)  # the benchmark's PyTorch anchor
+[ "${1:-}" = torch ] && pkgs+=(python3-torch python3-numpy python3-pil)  # the benchmark's PyTorch anchor and the independent check
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
+	"latentstudio/assets"
 	"latentstudio/models"
 )
 
@@ -199,6 +200,8 @@ func TestStudioGANCapture(t *testing.T) {
 	p.until(t, "the interpolation", 30*time.Second, func() bool { return len(g.between) == ganStrip })
 	test.Tap(g.pauseBtn)
 	p.until(t, "the run to pause", 30*time.Second, func() bool { return strings.HasPrefix(g.status.Text, "Paused at step") })
+	test.Tap(g.qualityBtn)
+	p.until(t, "the quality figures", 60*time.Second, func() bool { return strings.HasPrefix(g.quality.Text, "At step") })
 	capture(t, w, "studio-gan.png")
 }
 
@@ -222,5 +225,54 @@ func TestGANTabShowsHealth(t *testing.T) {
 	}
 	if g.meter.Value != 0.1 || !strings.HasPrefix(g.meterNote.Text, "collapsing") || g.grid.newest().Step != 110 {
 		t.Errorf("meter %v %q, grid at step %d", g.meter.Value, g.meterNote.Text, g.grid.newest().Step)
+	}
+}
+
+// TestGANTabMeasuresQuality opens the built-in digit GAN beside the sample
+// digits and taps Measure: the built-in classifier finds all ten digits,
+// and an untrained generator lies much further from the real images.
+func TestGANTabMeasuresQuality(t *testing.T) {
+	s, _, p := newTestStudio(t)
+	g := s.gan
+	s.LoadSample()
+	p.until(t, "the sample to load", 30*time.Second, func() bool { return !s.Busy() })
+	s.tabs.Select(s.ganItem)
+	if !g.qualityBtn.Disabled() {
+		t.Error("Measure is enabled without a GAN")
+	}
+	trained, err := assets.LoadGAN("builtin:gan-mnist")
+	if err != nil {
+		t.Fatal(err)
+	}
+	g.gan = trained
+	g.updateControls()
+	test.Tap(g.qualityBtn)
+	if !g.qualityBtn.Disabled() {
+		t.Error("Measure stays enabled while it measures")
+	}
+	p.until(t, "the quality figures", 60*time.Second, func() bool { return strings.HasPrefix(g.quality.Text, "At step") })
+	if !strings.Contains(g.quality.Text, "look like 10 of 10 digits") || !strings.Contains(g.quality.Text, "Frechet distance") ||
+		g.qualityBtn.Disabled() {
+		t.Errorf("quality line %q", g.quality.Text)
+	}
+
+	good, err := assessGAN(trained, s.ds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := trained.Config()
+	cfg.Seed = 7
+	untrained, err := models.NewGAN(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad, err := assessGAN(untrained, s.ds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("FD: trained %.1f, untrained %.1f, real vs real %.1f (n=%d)", good.fake.FrechetDistance, bad.fake.FrechetDistance, good.realFD, good.nReal)
+	if !(good.realFD < good.fake.FrechetDistance && 2*good.fake.FrechetDistance < bad.fake.FrechetDistance) {
+		t.Errorf("Frechet distances: real %.1f, trained %.1f, untrained %.1f; want real < trained < untrained/2",
+			good.realFD, good.fake.FrechetDistance, bad.fake.FrechetDistance)
 	}
 }

@@ -68,6 +68,9 @@ type ganTab struct {
 	meter         *widget.ProgressBar
 	meterNote     *widget.Label
 	warnings      *widget.Label
+	quality       *widget.Label // the built-in classifier's figures
+	qualityBtn    *widget.Button
+	measuring     bool
 	lasting       []string // this run's NaN recoveries and checkpoint errors: warnings that stay
 	warned        []string // the trainer's warnings at the last grid
 	progress      *widget.ProgressBar
@@ -128,6 +131,8 @@ func newGANTab(s *Studio) *ganTab {
 	t.warnings.Wrapping = fyne.TextWrapWord
 	t.warnings.Importance = widget.WarningImportance
 	t.warnings.Hide()
+	t.quality = caption("Measure scores the current GAN's samples with the built-in digit classifier.")
+	t.qualityBtn = widget.NewButtonWithIcon("Measure", theme.SearchIcon(), t.measureQuality)
 	t.progress = widget.NewProgressBar()
 	t.status = widget.NewLabel("")
 	t.status.Wrapping = fyne.TextWrapWord
@@ -193,6 +198,7 @@ func (t *ganTab) layout() fyne.CanvasObject {
 		container.NewBorder(nil, nil, container.NewHBox(boldLabel("Collapse meter"),
 			container.NewGridWrap(fyne.NewSize(120, t.meter.MinSize().Height), t.meter)), nil, t.meterNote),
 		t.warnings,
+		container.NewBorder(nil, nil, container.NewHBox(boldLabel("Quality"), t.qualityBtn), nil, t.quality),
 		container.NewBorder(nil, nil, nil, container.NewGridWrap(fyne.NewSize(120, t.progress.MinSize().Height), t.progress), t.status),
 	)
 	t.healthMin = t.health.MinSize()
@@ -301,6 +307,7 @@ func (t *ganTab) updateControls() {
 	setEnabled(t.openBtn, idle)
 	setEnabled(t.saveBtn, t.current() != nil)
 	setEnabled(t.genBtn, t.current() != nil)
+	setEnabled(t.qualityBtn, t.current() != nil && !t.measuring)
 	for _, w := range []fyne.Disableable{t.preset, t.arch, t.latent, t.gLayers, t.dLayers, t.k, t.smooth, t.lr, t.batch, t.epochs, t.mins} {
 		setEnabled(w, idle)
 	}
