@@ -28,6 +28,8 @@ bench: build
 # vet our packages; all tests; the race detector on the packages that run
 # goroutines (-short skips the long learning tests there, which race
 # instrumentation makes ten times slower).
+# LATENTSTUDIO_REQUIRE_ORT: the ONNX tests fail, not skip, without ONNX Runtime.
+test: export LATENTSTUDIO_REQUIRE_ORT := 1
 test: setup
 	$(GO) vet ./...
 	$(GO) test -count=1 -timeout 20m ./...
@@ -88,9 +90,24 @@ eval-photos: build
 
 # Re-render the window captures the README shows (docs/*.png).
 docs:
-	LATENTSTUDIO_DOCS=1 $(GO) test -count=1 -run 'Studio' ./ui/
+	LATENTSTUDIO_DOCS=1 $(GO) test -count=1 -run 'Studio|ExportMenuAutoencoder|OpenModelOfEveryKind' ./ui/
 
 # UI latency in a real GL window under Xvfb while a conv model trains
 # (needs Debian's xvfb).
 latency:
 	xvfb-run -a env LATENTSTUDIO_GL_TESTS=1 LIBGL_ALWAYS_SOFTWARE=1 $(GO) test -count=1 -run RealWindow -v ./app/
+
+# The installable Linux archive (fyne package -os linux, fyne.io/tools v1.7.4):
+# build/package/Latent Studio.tar.xz, then a check that installs it into a
+# temporary prefix and starts it under Xvfb (screenshot: build/package/installed.png).
+.PHONY: package
+package: setup
+	./scripts/package.sh
+	./scripts/package_test.sh
+
+# The model loader under go test -fuzz for 65 s (issue 8: no panic, no
+# allocation over 1 GiB). -fuzzminimizetime bounds the shrinking of each
+# new interesting input, which otherwise stalls the run for a minute each.
+.PHONY: fuzz
+fuzz:
+	$(GO) test ./models -run '^$$' -fuzz '^FuzzRead$$' -fuzztime 65s -fuzzminimizetime 100x

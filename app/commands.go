@@ -191,49 +191,6 @@ func cmdEncode(args []string) error {
 	return nil
 }
 
-func cmdInfo(args []string) error {
-	fs := flag.NewFlagSet("info", flag.ContinueOnError)
-	modelPath := fs.String("model", "", "model file (.lsm)")
-	if err := fs.Parse(args); err != nil {
-		return usageError{err}
-	}
-	ae, err := loadModel(*modelPath)
-	if err != nil {
-		return err
-	}
-	c, h := ae.Config(), ae.History
-	fmt.Printf("model       %s (format %s v%d)\n", *modelPath, models.FileFormat, models.FileVersion)
-	fmt.Printf("task        %s\n", c.Task)
-	switch {
-	case c.Arch == models.ArchResidual:
-		what := "the noise, subtracted from the input"
-		if c.Task == models.TaskInpaint {
-			what = "a correction to the diffusion-filled mask"
-		}
-		fmt.Printf("arch        residual: %d stride-1 3x3 conv layers %v predict %s\n", len(c.Layers)+1, c.Layers, what)
-	default:
-		fmt.Printf("arch        %s, encoder %v -> code %d, decoder mirrored\n", c.Arch, c.Layers, c.CodeSize())
-	}
-	fmt.Printf("input       %dx%d, %d channel(s), %d values\n", c.Width, c.Height, c.InChannels(), c.InputSize())
-	if c.Task == models.TaskColorize {
-		fmt.Println("colour      sees CIE Lab lightness L, predicts a and b")
-	}
-	if c.FullyConvolutional() {
-		fmt.Println("photos      any size (fully convolutional; apply works in tiles)")
-	}
-	fmt.Printf("loss        %s\n", c.Loss)
-	switch {
-	case len(c.Noise) > 0:
-		fmt.Printf("noise       %v (gaussian sigma on 0-255), one kind drawn per image\n", c.Noise)
-	case c.Task == models.TaskDenoise:
-		fmt.Printf("noise       gaussian sigma %.3g (%.1f on 0-255)\n", c.NoiseSigma, c.NoiseSigma*255)
-	}
-	fmt.Printf("parameters  %d\n", ae.ParamCount())
-	fmt.Printf("trained     %d epochs, %d steps, %.0f s on %s\n", h.Epochs, h.Steps, h.Seconds, h.Data)
-	fmt.Printf("losses      train %.4f, validation %.4f\n", h.TrainLoss, h.ValLoss)
-	return nil
-}
-
 // cmdDemo trains a small model on the embedded sample and writes a preview
 // montage, the model and a report: proof that everything works, in seconds.
 func cmdDemo(args []string) error {

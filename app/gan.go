@@ -323,6 +323,7 @@ func assessGAN(m *models.GAN, data *imageops.Dataset) (*ganQuality, error) {
 	if err != nil {
 		return nil, err
 	}
+	fmt.Println("quality by the built-in MNIST digit classifier (its classes mean something for digits only):")
 	printQuality(fmt.Sprintf("the GAN (seed 1), against %d training images,", q.NReal), q,
 		q.Present == len(q.Classes) && q.MaxShare <= acceptMaxShare && q.MeanConfidence >= acceptConfidence)
 	return &ganQuality{Classes: q.Present, MaxShare: q.MaxShare, MeanConfidence: q.MeanConfidence, FrechetDistance: finite(q.FrechetDistance)}, nil

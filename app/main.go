@@ -20,10 +20,13 @@ const usage = `Latent Studio: autoencoders and GANs on images.
   latentstudio score --model MODEL --data SRC [--normal CLASS] [--csv FILE]   anomaly scores, AUROC
   latentstudio encode --model MODEL --data SRC --out codes.csv
   latentstudio quality --model GAN|--images SRC [--real SRC] [--n 1000] [--report R.json]   class coverage and Frechet distance (classify-train makes the classifier)
-  latentstudio info --model MODEL
+  latentstudio export --model MODEL --onnx FILE.onnx [--part full|encoder|decoder|generator|discriminator|classifier]
+  latentstudio export --model MODEL --native FILE.lsm   a built-in (or any model) as a native file
+  latentstudio info --model MODEL                        what a model file holds (any kind)
   latentstudio bench [--models dense,conv,photo]   one epoch each, beside the PyTorch anchor
 
-MODEL is a .lsm file or a trained default: builtin:denoise, builtin:colorize.
+MODEL is a .lsm file or a trained default: builtin:denoise, builtin:colorize,
+builtin:inpaint (and for GANs builtin:gan-mnist, for quality builtin:mnist-classifier).
 Run "latentstudio COMMAND -h" for a command's flags.
 `
 
@@ -53,6 +56,8 @@ func run(args []string) int {
 		err = cmdApply(args[1:])
 	case "encode":
 		err = cmdEncode(args[1:])
+	case "export":
+		err = cmdExport(args[1:])
 	case "info":
 		err = cmdInfo(args[1:])
 	case "demo":

@@ -64,3 +64,18 @@ func loadEmbedded[T any](ref string, fsys embed.FS, dir, prefix, suffix string,
 	}
 	return m, nil
 }
+
+// LoadAny opens a model of any kind by reference (an *models.Autoencoder,
+// *models.GAN or *models.Classifier): a built-in name or a file's path.
+func LoadAny(ref string) (any, error) {
+	name, ok := strings.CutPrefix(ref, BuiltinPrefix)
+	switch {
+	case !ok:
+		return models.LoadAny(ref)
+	case strings.HasPrefix(name, "gan-"):
+		return LoadGAN(ref)
+	case strings.HasSuffix(name, "-classifier"):
+		return LoadClassifier(ref)
+	}
+	return LoadModel(ref)
+}

@@ -361,6 +361,29 @@ func (m *GAN) Sample(n int, seed int64) ([]float32, error) {
 	return m.Generate(m.Noise(n, seed), n)
 }
 
+// Discriminate returns the discriminator's probability that each of n
+// images (n × ImageSize values in [0,1]) is real.
+func (m *GAN) Discriminate(images []float32, n int) ([]float32, error) {
+	c := m.cfg
+	if n < 1 || len(images) != n*c.ImageSize() {
+		return nil, fmt.Errorf("discriminate: got %d values for %d images of %d", len(images), n, c.ImageSize())
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	nt, err := buildGANNet(c, m.params, n, ganCritic)
+	if err != nil {
+		return nil, fmt.Errorf("discriminate: %w", err)
+	}
+	x := make([]float32, len(images))
+	c.fromUnit(x, images)
+	if err := nt.run(tensor.New(tensor.WithShape(c.imageShape(n)...), tensor.WithBacking(x)), nil, nil); err != nil {
+		return nil, fmt.Errorf("discriminate: %w", err)
+	}
+	p := append([]float32(nil), nt.outVal.Data().([]float32)...)
+	sigmoids(p, p)
+	return p, nil
+}
+
 // SaveSamples writes images the GAN made (n of its images, as Sample
 // returns them) to dir as sample-1.png … sample-n.png, numbered with
 // leading zeros so they sort in order.
@@ -409,6 +432,7 @@ const (
 	ganSample ganKind = iota // z → images
 	ganDisc                  // real then fake images → L_D/2; gradients for D's weights
 	ganGen                   // z → G → D → L_G; gradients for G's weights
+	ganCritic                // images → D's logits
 )
 
 // ganNet is one graph of a GAN for a fixed batch. Its weight nodes share
@@ -432,8 +456,10 @@ func buildGANNet(cfg GANConfig, params []*tensor.Dense, batch int, kind ganKind)
 	n := &ganNet{net: net{batch: batch, g: G.NewGraph()}, cfg: cfg, params: params, nodes: make(G.Nodes, len(params))}
 	rows := batch
 	var err error
-	if kind == ganDisc {
-		rows = 2 * batch
+	if kind == ganDisc || kind == ganCritic {
+		if kind == ganDisc {
+			rows = 2 * batch
+		}
 		n.input = G.NewTensor(n.g, dt, len(cfg.imageShape(rows)), G.WithShape(cfg.imageShape(rows)...), G.WithName("images"))
 		n.out, err = n.discriminator(n.input, rows)
 	} else {
@@ -446,7 +472,7 @@ func buildGANNet(cfg GANConfig, params []*tensor.Dense, batch int, kind ganKind)
 		return nil, fmt.Errorf("building the %s GAN graph: %w", cfg.Arch, err)
 	}
 	G.Read(n.out, &n.outVal)
-	if kind == ganSample {
+	if kind == ganSample || kind == ganCritic {
 		n.vm = G.NewTapeMachine(n.g)
 		return n, nil
 	}

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the system packages Latent Studio needs to build and run on
 # Debian 12: a C compiler, the X11/OpenGL headers for Fyne (cgo) and
-# OpenBLAS; "setup.sh torch" adds Debian's PyTorch for make bench.
+# OpenBLAS, and ONNX Runtime for Node (npm) for the export tests; "setup.sh
+# torch" adds Debian's PyTorch for make bench and the GAN check.
 # Idempotent: it installs only what is missing.
 set -euo pipefail
 pkgs=(gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev
@@ -18,3 +19,16 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends "${missing[@]}"
 fi
 command -v go >/dev/null || { echo "Go 1.26 is needed (https://go.dev/dl); put it on PATH" >&2; exit 1; }
+
+# ONNX Runtime for Node, which the ONNX export tests run every export with.
+# --ignore-scripts: its install script would download GPU binaries.
+ort=build/ort
+if [ "${1:-}" != torch ] && [ ! -d "$ort/node_modules/onnxruntime-node" ]; then
+  if ! command -v npm >/dev/null; then
+    sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends nodejs npm
+  fi
+  mkdir -p "$ort"
+  npm install --prefix "$ort" --ignore-scripts --no-audit --no-fund onnxruntime-node@1.30.0
+fi

@@ -4,10 +4,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
 	"latentstudio/models"
@@ -41,24 +44,102 @@ func checkpointDir() (string, error) {
 // chooseModel lets the user pick a .lsm file and opens it.
 func (s *Studio) chooseModel() { s.askOpenPath([]string{models.FileExt}, s.OpenModel) }
 
-// OpenModel loads a model file in the background, validating it, and shows
-// what it holds; it becomes the studio's current model.
+// OpenModel loads a model file of any kind in the background, validating
+// it, and shows what it holds (models.Describe and its ONNX parts) in a
+// dialog. An autoencoder becomes the studio's current model; a GAN opens
+// in the GAN tab; a classifier is only shown. A file that cannot be read
+// is reported with the loader's reason.
 func (s *Studio) OpenModel(path string) {
-	s.setStatus("Opening "+filepath.Base(path)+"…", widget.MediumImportance)
+	name := filepath.Base(path)
+	s.setStatus("Opening "+name+"…", widget.MediumImportance)
 	go func() {
-		ae, err := models.Load(path)
+		m, err := models.LoadAny(path)
+		var facts []models.Fact
+		if err == nil {
+			facts = describeFile(path, m)
+		}
 		s.post(func() {
 			if err != nil {
-				s.setStatus("Could not open the model: "+err.Error(), widget.DangerImportance)
+				// The loader's reason, without the path it starts with.
+				reason := strings.TrimPrefix(err.Error(), "model "+path+": ")
+				s.setStatus("Could not open "+name+": "+reason, widget.DangerImportance)
+				dialog.ShowError(fmt.Errorf("could not open %s: %s", name, reason), s.win)
 				return
 			}
-			s.opened = ae
 			rememberModel(path)
-			s.modelChanged()
-			s.setStatus("Opened "+filepath.Base(path)+": "+modelSummary(ae, "; "), widget.SuccessImportance)
-			dialog.ShowInformation(filepath.Base(path), modelSummary(ae, "\n"), s.win)
+			var note string
+			switch m := m.(type) {
+			case *models.Autoencoder:
+				s.opened = m
+				s.modelChanged()
+				s.setStatus("Opened "+name+": "+modelSummary(m, "; "), widget.SuccessImportance)
+				note = "It is now the current model: the Latent space, Photo and Anomaly tabs and Export use it."
+			case *models.GAN:
+				s.tabs.Select(s.ganItem)
+				if s.gan.run != nil {
+					s.setStatus("Opened "+name+", a GAN, but one is training in the GAN tab: open it again after the run.", widget.WarningImportance)
+					note = "A GAN is training in the GAN tab: open this one again after the run to use it."
+					break
+				}
+				s.gan.open(path) // loads it again, for the tab's samples and setup
+				c := m.Config()
+				s.setStatus(fmt.Sprintf("Opened %s: %s GAN, z %d, %d×%d×%d images, %s steps; it is in the GAN tab.",
+					name, c.Arch, c.Latent, c.Width, c.Height, c.Channels, formatInt(m.History.Steps)), widget.SuccessImportance)
+				note = "It opens in the GAN tab: its samples are shown there, Continue trains it further."
+			case *models.Classifier:
+				c := m.Config()
+				s.setStatus(fmt.Sprintf("%s is a classifier of %s (%d×%d×%d images): shown, not used by the studio.",
+					name, plural(len(c.Classes), "class", "classes"), c.Width, c.Height, c.Channels), widget.MediumImportance)
+				note = "The studio shows classifiers but does not use them."
+			}
+			s.showModelFacts(name, facts, note)
 		})
 	}()
+}
+
+// describeFile is what a model file holds, for the Open model dialog: its
+// size and folder, models.Describe's facts, and the ONNX parts it exports
+// (when the description does not list them already).
+func describeFile(path string, m any) []models.Fact {
+	where := filepath.Dir(path)
+	if abs, err := filepath.Abs(where); err == nil {
+		where = abs
+	}
+	if fi, err := os.Stat(path); err == nil {
+		where = formatBytes(int(fi.Size())) + " in " + where
+	}
+	facts := append([]models.Fact{{Name: "file", Value: where}}, models.Describe(m)...)
+	if !slices.ContainsFunc(facts, func(f models.Fact) bool { return strings.Contains(f.Value, "ONNX") }) {
+		facts = append(facts, models.Fact{Name: "ONNX parts", Value: strings.Join(models.ONNXParts(m), ", ")})
+	}
+	return facts
+}
+
+// showModelFacts shows facts in a dialog: names on the left, values on
+// the right (wrapped), and a note under them.
+func (s *Studio) showModelFacts(title string, facts []models.Fact, note string) {
+	grid := container.New(layout.NewFormLayout())
+	for _, f := range facts {
+		k := widget.NewLabelWithStyle(f.Name, fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
+		v := widget.NewLabel(f.Value)
+		v.Wrapping = fyne.TextWrapWord
+		grid.Add(k)
+		grid.Add(v)
+	}
+	content := fyne.CanvasObject(grid)
+	if note != "" {
+		n := widget.NewLabel(note)
+		n.Wrapping = fyne.TextWrapWord
+		n.TextStyle.Italic = true
+		content = container.NewVBox(grid, widget.NewSeparator(), n)
+	}
+	d := dialog.NewCustom(title, "Close", content, s.win)
+	width := min(720, s.win.Canvas().Size().Width-80)
+	// Lay the wrapped labels out at that width first, so that their height,
+	// and so the dialog's, is known.
+	d.Resize(fyne.NewSize(width, 0))
+	d.Resize(fyne.NewSize(width, d.MinSize().Height))
+	d.Show()
 }
 
 // Opened is the model last opened from a file, nil before one is.

@@ -122,6 +122,7 @@ func NewStudio(w fyne.Window, post func(func())) *Studio {
 
 	w.SetContent(s.content)
 	w.SetOnDropped(s.handleWindowDrop)
+	s.installMenu() // File and Export (exportmenu.go)
 	return s
 }
 

@@ -433,20 +433,7 @@ func (s *Studio) saveModel() {
 
 // saveTo writes a snapshot of the current model to path in the background.
 func (s *Studio) saveTo(path string) {
-	tr := s.trainer
-	if tr == nil {
-		return
+	if tr := s.trainer; tr != nil {
+		s.exportNativeTo(tr.Snapshot(), path)
 	}
-	s.setStatus("Saving the model…", widget.MediumImportance)
-	go func() {
-		err := tr.Snapshot().Save(path)
-		s.post(func() {
-			if err != nil {
-				s.setStatus("Could not save the model: "+err.Error(), widget.DangerImportance)
-				return
-			}
-			rememberModel(path)
-			s.setStatus("Saved the model to "+path, widget.SuccessImportance)
-		})
-	}()
 }
