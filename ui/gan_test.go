@@ -202,6 +202,9 @@ func TestStudioGANCapture(t *testing.T) {
 	p.until(t, "the run to pause", 30*time.Second, func() bool { return strings.HasPrefix(g.status.Text, "Paused at step") })
 	test.Tap(g.qualityBtn)
 	p.until(t, "the quality figures", 60*time.Second, func() bool { return strings.HasPrefix(g.quality.Text, "At step") })
+	if want := "At step " + formatInt(g.grid.newest().Step) + ","; !strings.HasPrefix(g.quality.Text, want) {
+		t.Errorf("quality line %q, want it to start %q", g.quality.Text, want)
+	}
 	capture(t, w, "studio-gan.png")
 }
 

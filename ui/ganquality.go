@@ -33,6 +33,10 @@ func (t *ganTab) measureQuality() {
 	if m == nil || t.measuring {
 		return
 	}
+	step := m.History.Steps // a run's snapshot has its history only at the end
+	if p := t.grid.newest(); t.run != nil && p != nil {
+		step = p.Step
+	}
 	t.measuring = true
 	t.updateControls()
 	t.quality.Importance = widget.MediumImportance
@@ -46,7 +50,7 @@ func (t *ganTab) measureQuality() {
 				t.quality.Importance = widget.DangerImportance
 				t.quality.SetText(capitalize(err.Error()).Error())
 			} else {
-				t.quality.SetText(describeQuality(q, m.History.Steps))
+				t.quality.SetText(describeQuality(q, step))
 			}
 			t.relayout()
 		})
