@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -98,8 +97,7 @@ func (s *Studio) OpenModel(path string) {
 }
 
 // describeFile is what a model file holds, for the Open model dialog: its
-// size and folder, models.Describe's facts, and the ONNX parts it exports
-// (when the description does not list them already).
+// size and folder, then models.Describe's facts (the ONNX parts among them).
 func describeFile(path string, m any) []models.Fact {
 	where := filepath.Dir(path)
 	if abs, err := filepath.Abs(where); err == nil {
@@ -108,11 +106,7 @@ func describeFile(path string, m any) []models.Fact {
 	if fi, err := os.Stat(path); err == nil {
 		where = formatBytes(int(fi.Size())) + " in " + where
 	}
-	facts := append([]models.Fact{{Name: "file", Value: where}}, models.Describe(m)...)
-	if !slices.ContainsFunc(facts, func(f models.Fact) bool { return strings.Contains(f.Value, "ONNX") }) {
-		facts = append(facts, models.Fact{Name: "ONNX parts", Value: strings.Join(models.ONNXParts(m), ", ")})
-	}
-	return facts
+	return append([]models.Fact{{Name: "file", Value: where}}, models.Describe(m)...)
 }
 
 // showModelFacts shows facts in a dialog: names on the left, values on
