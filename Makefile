@@ -31,6 +31,7 @@ bench: build
 # LATENTSTUDIO_REQUIRE_ORT: the ONNX tests fail, not skip, without ONNX Runtime.
 test: export LATENTSTUDIO_REQUIRE_ORT := 1
 test: setup
+	./scripts/setup.sh ort
 	$(GO) vet ./...
 	$(GO) test -count=1 -timeout 20m ./...
 	$(GO) test -count=1 -race -short -timeout 20m ./models/... ./imageops/ ./ui/

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the system packages Latent Studio needs to build and run on
 # Debian 12: a C compiler, the X11/OpenGL headers for Fyne (cgo) and
-# OpenBLAS, and ONNX Runtime for Node (npm) for the export tests; "setup.sh
-# torch" adds Debian's PyTorch for make bench and the GAN check.
+# OpenBLAS; "setup.sh ort" adds ONNX Runtime for Node (npm) for the export
+# tests (make test), "setup.sh torch" Debian's PyTorch for make bench and the
+# independent GAN check.
 # Idempotent: it installs only what is missing.
 set -euo pipefail
 pkgs=(gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev
@@ -22,8 +23,8 @@ command -v go >/dev/null || { echo "Go 1.26 is needed (https://go.dev/dl); put i
 
 # ONNX Runtime for Node, which the ONNX export tests run every export with.
 # --ignore-scripts: its install script would download GPU binaries.
-ort=build/ort
-if [ "${1:-}" != torch ] && [ ! -d "$ort/node_modules/onnxruntime-node" ]; then
+ort="$(cd "$(dirname "$0")/.." && pwd)/build/ort"
+if [ "${1:-}" = ort ] && [ ! -d "$ort/node_modules/onnxruntime-node" ]; then
   if ! command -v npm >/dev/null; then
     sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
     $sudo apt-get update
