@@ -40,7 +40,7 @@ func cmdExport(args []string) error {
 		if err := models.SaveONNX(*onnxPath, data); err != nil {
 			return err
 		}
-		fmt.Printf("wrote %s: the %s of %s as ONNX (opset 13, %d KB)\n", *onnxPath, *part, *ref, (len(data)+1023)/1024)
+		fmt.Printf("wrote %s: %s, part %s, as ONNX (opset 13, %d KB)\n", *onnxPath, *ref, *part, (len(data)+1023)/1024)
 	}
 	if *native != "" {
 		if err := models.SaveAny(m, *native); err != nil {

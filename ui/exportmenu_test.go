@@ -185,21 +185,6 @@ func TestExportMenuAutoencoder(t *testing.T) {
 	if n := countColor(img, s.chart.Theme().Color(theme.ColorNamePrimary, fyne.CurrentApp().Settings().ThemeVariant())); n < 100 {
 		t.Errorf("the chart PNG has %d pixels of the train curve's colour", n)
 	}
-	if os.Getenv("LATENTSTUDIO_SHOTS") != "" {
-		savePNG(t, filepath.Join(os.Getenv("LATENTSTUDIO_SHOTS"), "loss-export.png"), img)
-	}
-
-	// The window with the Export menu open: the test driver draws no
-	// menu bar, so the menu is shown as the pop-up it drops down as.
-	s.setStatus("Wrote the chart (800×480) to loss.png", widget.SuccessImportance)
-	var export *fyne.Menu
-	for _, m := range w.MainMenu().Items {
-		if m.Label == "Export" {
-			export = m
-		}
-	}
-	widget.ShowPopUpMenuAtPosition(export, w.Canvas(), fyne.NewPos(60, 0))
-	capture(t, w, "studio-export.png")
 }
 
 // TestOpenModelOfEveryKind opens the built-in GAN, a classifier, an
