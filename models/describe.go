@@ -1,15 +1,10 @@
 package models
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"strings"
 )
-
-// ErrWrongKind is wrapped by the readers when a model file holds another
-// kind of model than the one asked for.
-var ErrWrongKind = errors.New("it holds another kind of model")
 
 // LoadAny opens a model file of any kind: it returns an *Autoencoder, a
 // *GAN or a *Classifier.
@@ -17,23 +12,22 @@ func LoadAny(path string) (any, error) {
 	return loadFile(path, ReadAny)
 }
 
-// ReadAny decodes a model file of any kind (see LoadAny).
+// ReadAny decodes a model file of any kind (see LoadAny): its header says
+// which reader to use.
 func ReadAny(r io.ReaderAt, size int64) (any, error) {
-	var err error
-	for _, read := range []func(io.ReaderAt, int64) (any, error){
-		func(r io.ReaderAt, size int64) (any, error) { return Read(r, size) },
-		func(r io.ReaderAt, size int64) (any, error) { return ReadGAN(r, size) },
-		func(r io.ReaderAt, size int64) (any, error) { return ReadClassifier(r, size) },
-	} {
-		var m any
-		if m, err = read(r, size); err == nil {
-			return m, nil
-		}
-		if !errors.Is(err, ErrWrongKind) {
-			return nil, err
-		}
+	info, err := ReadFileInfo(r, size)
+	if err != nil {
+		return nil, err
 	}
-	return nil, fmt.Errorf("not an autoencoder, a GAN or a classifier: %w", err)
+	switch info.Kind {
+	case kindAutoencoder:
+		return Read(r, size)
+	case kindGAN:
+		return ReadGAN(r, size)
+	case kindClassifier:
+		return ReadClassifier(r, size)
+	}
+	return nil, fmt.Errorf("not an autoencoder, a GAN or a classifier: model kind %q", info.Kind)
 }
 
 // Fact is one line of a model's description.

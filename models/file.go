@@ -229,15 +229,8 @@ func ReadFileInfo(r io.ReaderAt, size int64) (*FileInfo, error) {
 	if err != nil {
 		return nil, err
 	}
-	var h fileHeader[anyConfig, json.RawMessage]
-	if err := json.Unmarshal(raw, &h); err != nil {
-		return nil, fmt.Errorf("%s: %w", headerEntry, err)
-	}
-	total, err := checkTensorList(h.Tensors)
+	h, total, err := decodeHeader[anyConfig, json.RawMessage](raw)
 	if err != nil {
-		return nil, err
-	}
-	if err := checkMeta(h.Version, h.Meta, total); err != nil {
 		return nil, err
 	}
 	return &FileInfo{Format: h.Format, Version: h.Version, Kind: h.Kind, Meta: h.Meta, Params: total}, nil
@@ -259,15 +252,8 @@ func readModel[C modelConfig, H any](r io.ReaderAt, size int64, kind string) (*f
 	if err != nil {
 		return nil, nil, err
 	}
-	var h fileHeader[C, H]
-	if err := json.Unmarshal(raw, &h); err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", headerEntry, err)
-	}
-	total, err := checkTensorList(h.Tensors)
+	h, _, err := decodeHeader[C, H](raw)
 	if err != nil {
-		return nil, nil, err
-	}
-	if err := checkMeta(h.Version, h.Meta, total); err != nil {
 		return nil, nil, err
 	}
 	if err := h.Config.Validate(); err != nil {
@@ -277,7 +263,25 @@ func readModel[C modelConfig, H any](r io.ReaderAt, size int64, kind string) (*f
 	if err != nil {
 		return nil, nil, err
 	}
-	return &h, params, nil
+	return h, params, nil
+}
+
+// decodeHeader decodes model.json and checks its tensor list against the
+// limits and its meta against the list; it returns the header and the
+// number of weights the list declares.
+func decodeHeader[C modelConfig, H any](raw []byte) (*fileHeader[C, H], int, error) {
+	var h fileHeader[C, H]
+	if err := json.Unmarshal(raw, &h); err != nil {
+		return nil, 0, fmt.Errorf("%s: %w", headerEntry, err)
+	}
+	total, err := checkTensorList(h.Tensors)
+	if err != nil {
+		return nil, 0, err
+	}
+	if err := checkMeta(h.Version, h.Meta, total); err != nil {
+		return nil, 0, err
+	}
+	return &h, total, nil
 }
 
 // openArchive checks the magic and zip structure of a model file, its
@@ -349,7 +353,7 @@ func openArchive(r io.ReaderAt, size int64, kind string) ([]byte, *zip.File, err
 		return nil, nil, fmt.Errorf("format version %d is not supported (this build reads versions 1 to %d)", id.Version, FileVersion)
 	}
 	if kind != "" && id.Kind != kind {
-		return nil, nil, fmt.Errorf("model kind %q is not supported here (want %q): %w", id.Kind, kind, ErrWrongKind)
+		return nil, nil, fmt.Errorf("model kind %q is not supported here (want %q)", id.Kind, kind)
 	}
 	return raw, wz, nil
 }
