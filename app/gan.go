@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"image"
@@ -310,16 +311,11 @@ func assessGAN(m *models.GAN, data *imageops.Dataset) (*ganQuality, error) {
 	if err != nil {
 		return nil, err
 	}
-	g, cc := m.Config(), c.Config()
-	if g.Width != cc.Width || g.Height != cc.Height || g.Channels != cc.Channels {
+	const n = 1000
+	q, err := models.AssessGAN(c, m, n, 1, data.Sample(n, 1).Data)
+	if errors.Is(err, models.ErrClassifierSize) {
 		return nil, nil
 	}
-	const n = 1000
-	x, err := m.Sample(n, 1)
-	if err != nil {
-		return nil, err
-	}
-	q, err := models.AssessImages(c, x, data.Sample(n, 1).Data)
 	if err != nil {
 		return nil, err
 	}

@@ -128,18 +128,11 @@ func cmdQuality(args []string) error {
 	cfg := c.Config()
 	ctx := context.Background()
 	opt := imageops.Options{Width: cfg.Width, Height: cfg.Height, Gray: cfg.Channels == 1}
-	var x []float32
+	var m *models.GAN // the GAN to sample, or else
+	var x []float32   // the images to score
 	source := *images
 	if *ganPath != "" {
-		m, err := loadGAN(*ganPath)
-		if err != nil {
-			return err
-		}
-		if g := m.Config(); g.Width != cfg.Width || g.Height != cfg.Height || g.Channels != cfg.Channels {
-			return usageErrorf("the GAN makes %dx%dx%d images but the classifier takes %dx%dx%d",
-				g.Width, g.Height, g.Channels, cfg.Width, cfg.Height, cfg.Channels)
-		}
-		if x, err = m.Sample(*n, *seed); err != nil {
+		if m, err = loadGAN(*ganPath); err != nil {
 			return err
 		}
 		source = fmt.Sprintf("%s (seed %d)", *ganPath, *seed)
@@ -158,7 +151,12 @@ func cmdQuality(args []string) error {
 		}
 		realData = d.Sample(*n, 1).Data
 	}
-	q, err := models.AssessImages(c, x, realData)
+	var q models.ImageQuality
+	if m != nil {
+		q, err = models.AssessGAN(c, m, *n, *seed, realData)
+	} else {
+		q, err = models.AssessImages(c, x, realData)
+	}
 	if err != nil {
 		return usageError{err}
 	}

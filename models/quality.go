@@ -176,3 +176,22 @@ func AssessImages(c *Classifier, images, real []float32) (ImageQuality, error) {
 	q.FrechetDistance, err = FrechetDistance(feats, realFeats, c.cfg.Feature)
 	return q, err
 }
+
+// ErrClassifierSize is wrapped by AssessGAN when the GAN's images are not
+// of the size the classifier takes.
+var ErrClassifierSize = errors.New("the classifier takes images of another size")
+
+// AssessGAN is AssessImages on n images the GAN makes from noise drawn with
+// the seed. Their size must be the classifier's.
+func AssessGAN(c *Classifier, m *GAN, n int, seed int64, real []float32) (ImageQuality, error) {
+	g, cc := m.cfg, c.cfg
+	if g.Width != cc.Width || g.Height != cc.Height || g.Channels != cc.Channels {
+		return ImageQuality{}, fmt.Errorf("%w: the GAN makes %d×%d×%d images, the classifier takes %d×%d×%d",
+			ErrClassifierSize, g.Width, g.Height, g.Channels, cc.Width, cc.Height, cc.Channels)
+	}
+	x, err := m.Sample(n, seed)
+	if err != nil {
+		return ImageQuality{}, err
+	}
+	return AssessImages(c, x, real)
+}

@@ -2,9 +2,11 @@ package models
 
 import (
 	"context"
+	"errors"
 	"math"
 	"math/cmplx"
 	"math/rand"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -166,5 +168,22 @@ func TestClassCoverage(t *testing.T) {
 	}
 	if _, err := ClassCoverage(probs[:5], 3); err == nil {
 		t.Error("ragged rows accepted")
+	}
+}
+
+// TestAssessGANRefusesAnotherImageSize: a GAN of 4×4 images cannot be
+// scored by a classifier of 28×28 ones.
+func TestAssessGANRefusesAnotherImageSize(t *testing.T) {
+	m, err := NewGAN(GANConfig{Arch: GANArchMLP, Latent: 3, Width: 4, Height: 4, Channels: 1, GLayers: []int{5}, DLayers: []int{4},
+		Output: GANOutTanh, Slope: 0.2, Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := LoadClassifier("../assets/classifier/mnist.lsm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := AssessGAN(c, m, 10, 1, nil); !errors.Is(err, ErrClassifierSize) || !strings.Contains(err.Error(), "4×4×1") {
+		t.Errorf("AssessGAN of 4×4 images: %v", err)
 	}
 }

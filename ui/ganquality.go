@@ -65,15 +65,7 @@ func assessGAN(m *models.GAN, ds *imageops.Dataset) (ganQuality, error) {
 	if err != nil {
 		return q, err
 	}
-	g, cc := m.Config(), c.Config()
-	if g.Width != cc.Width || g.Height != cc.Height || g.Channels != cc.Channels {
-		return q, fmt.Errorf("the built-in classifier takes %d×%d gray images; this GAN makes %d×%d×%d ones",
-			cc.Width, cc.Height, g.Width, g.Height, g.Channels)
-	}
-	fake, err := m.Sample(qualitySamples, ganGenSeed)
-	if err != nil {
-		return q, err
-	}
+	cc := c.Config()
 	var realA, realB []float32
 	if ds != nil && ds.Width == cc.Width && ds.Height == cc.Height && ds.Channels == cc.Channels {
 		// Two disjoint halves of one random draw: the generated images are
@@ -83,7 +75,7 @@ func assessGAN(m *models.GAN, ds *imageops.Dataset) (ganQuality, error) {
 		realA, realB = real[:n*ds.Size()], real[n*ds.Size():2*n*ds.Size()]
 		q.nReal = n
 	}
-	if q.fake, err = models.AssessImages(c, fake, realA); err != nil || q.nReal < 2 {
+	if q.fake, err = models.AssessGAN(c, m, qualitySamples, ganGenSeed, realA); err != nil || q.nReal < 2 {
 		return q, err
 	}
 	reference, err := models.AssessImages(c, realB, realA)
