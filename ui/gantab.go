@@ -610,17 +610,29 @@ func (t *ganTab) inBackground(work func() error, failed string, done func() stri
 // open loads a GAN file in the background; it becomes the current GAN and
 // its samples are shown.
 func (t *ganTab) open(path string) {
-	t.setStatus("Opening "+filepath.Base(path)+"…", widget.MediumImportance)
+	t.openWith(filepath.Base(path), func() (*models.GAN, error) { return models.LoadGAN(path) })
+}
+
+// show makes m, already loaded from the file called name, the current GAN
+// as open does.
+func (t *ganTab) show(name string, m *models.GAN) {
+	t.openWith(name, func() (*models.GAN, error) { return m, nil })
+}
+
+// openWith loads a GAN with load and draws its samples in the background,
+// then makes it the current GAN, named name in the status line.
+func (t *ganTab) openWith(name string, load func() (*models.GAN, error)) {
+	t.setStatus("Opening "+name+"…", widget.MediumImportance)
 	var m *models.GAN
 	var p *models.Preview
 	t.inBackground(func() (err error) {
-		if m, err = models.LoadGAN(path); err == nil {
+		if m, err = load(); err == nil {
 			p, err = samplesOf(m)
 		}
 		return err
 	}, "Could not open the GAN: ", func() string {
 		if t.run != nil {
-			return "Opened " + filepath.Base(path) + " but a GAN is training: open it again after the run."
+			return "Opened " + name + " but a GAN is training: open it again after the run."
 		}
 		t.gan = m
 		c, h := m.Config(), m.History
@@ -635,7 +647,7 @@ func (t *ganTab) open(path string) {
 		t.grid.add(p)
 		t.updateControls()
 		return fmt.Sprintf("Opened %s: %s GAN, z %d, %d×%d×%d images, trained %s steps. Continue trains it further on the loaded images.",
-			filepath.Base(path), c.Arch, c.Latent, c.Width, c.Height, c.Channels, formatInt(h.Steps))
+			name, c.Arch, c.Latent, c.Width, c.Height, c.Channels, formatInt(h.Steps))
 	})
 }
 

@@ -80,7 +80,7 @@ func (s *Studio) OpenModel(path string) {
 					note = "A GAN is training in the GAN tab: open this one again after the run to use it."
 					break
 				}
-				s.gan.open(path) // loads it again, for the tab's samples and setup
+				s.gan.show(name, m)
 				c := m.Config()
 				s.setStatus(fmt.Sprintf("Opened %s: %s GAN, z %d, %d×%d×%d images, %s steps; it is in the GAN tab.",
 					name, c.Arch, c.Latent, c.Width, c.Height, c.Channels, formatInt(m.History.Steps)), widget.SuccessImportance)
