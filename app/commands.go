@@ -20,15 +20,20 @@ import (
 	"latentstudio/models"
 )
 
-func loadModel(path string) (*models.Autoencoder, error) {
-	if path == "" {
-		return nil, usageErrorf("--model is required")
+func loadModel(path string) (*models.Autoencoder, error) { return loadRef(path, assets.LoadModel) }
+
+// loadRef opens the model --model names (a file or a built-in) with load;
+// a missing or unusable model is a usage error.
+func loadRef[T any](ref string, load func(string) (T, error)) (T, error) {
+	var zero T
+	if ref == "" {
+		return zero, usageErrorf("--model is required")
 	}
-	ae, err := assets.LoadModel(path)
+	m, err := load(ref)
 	if err != nil {
-		return nil, usageError{err}
+		return zero, usageError{err}
 	}
-	return ae, nil
+	return m, nil
 }
 
 // modelOptions loads data the way the model expects it.

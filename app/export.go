@@ -56,16 +56,7 @@ func cmdExport(args []string) error {
 }
 
 // loadAnyModel opens a model of any kind by reference.
-func loadAnyModel(ref string) (any, error) {
-	if ref == "" {
-		return nil, usageErrorf("--model is required")
-	}
-	m, err := assets.LoadAny(ref)
-	if err != nil {
-		return nil, usageError{err}
-	}
-	return m, nil
-}
+func loadAnyModel(ref string) (any, error) { return loadRef(ref, assets.LoadAny) }
 
 // cmdInfo describes a model file of any kind.
 func cmdInfo(args []string) error {

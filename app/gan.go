@@ -230,16 +230,7 @@ func trainGAN(ctx context.Context, fs *flag.FlagSet, f trainFlags, g ganFlags, d
 	return runErr
 }
 
-func loadGAN(path string) (*models.GAN, error) {
-	if path == "" {
-		return nil, usageErrorf("--model is required")
-	}
-	m, err := assets.LoadGAN(path)
-	if err != nil {
-		return nil, usageError{err}
-	}
-	return m, nil
-}
+func loadGAN(path string) (*models.GAN, error) { return loadRef(path, assets.LoadGAN) }
 
 // sampleGrid lays images (in [0,1]) out in a square-ish grid, each shown
 // at least 56 pixels wide.
