@@ -3,8 +3,6 @@ package ui
 import (
 	"fmt"
 	"image"
-	"image/png"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -15,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/driver/software"
 	"fyne.io/fyne/v2/widget"
 
+	"latentstudio/imageops"
 	"latentstudio/models"
 )
 
@@ -173,19 +172,15 @@ func (s *Studio) menuExportONNX() {
 // exportONNXTo writes the part of m to path as ONNX in the background.
 func (s *Studio) exportONNXTo(m any, part, path string) {
 	s.setStatus(fmt.Sprintf("Exporting the %s to ONNX…", part), widget.MediumImportance)
-	go func() {
-		data, err := models.ExportONNX(m, part)
-		if err == nil {
+	var data []byte
+	s.inBackground(s.setStatus, func() (err error) {
+		if data, err = models.ExportONNX(m, part); err == nil {
 			err = models.SaveONNX(path, data)
 		}
-		s.post(func() {
-			if err != nil {
-				s.setStatus("Could not export to ONNX: "+err.Error(), widget.DangerImportance)
-				return
-			}
-			s.setStatus(fmt.Sprintf("Wrote the ONNX %s (%s) to %s", part, formatBytes(len(data)), path), widget.SuccessImportance)
-		})
-	}()
+		return err
+	}, "Could not export to ONNX: ", func() string {
+		return fmt.Sprintf("Wrote the ONNX %s (%s) to %s", part, formatBytes(len(data)), path)
+	})
 }
 
 // menuExportNative: Export › Model as native file (.lsm)….
@@ -199,17 +194,10 @@ func (s *Studio) menuExportNative() {
 // the file joins the recent models.
 func (s *Studio) exportNativeTo(m any, path string) {
 	s.setStatus("Saving the model…", widget.MediumImportance)
-	go func() {
-		err := models.SaveAny(m, path)
-		s.post(func() {
-			if err != nil {
-				s.setStatus("Could not save the model: "+err.Error(), widget.DangerImportance)
-				return
-			}
-			rememberModel(path)
-			s.setStatus("Saved the model to "+path, widget.SuccessImportance)
-		})
-	}()
+	s.inBackground(s.setStatus, func() error { return models.SaveAny(m, path) }, "Could not save the model: ", func() string {
+		rememberModel(path)
+		return "Saved the model to " + path
+	})
 }
 
 // menuExportCodes: Export › Codes to CSV….
@@ -228,67 +216,17 @@ func (s *Studio) menuExportCodes() {
 
 // exportCodesTo writes the codes of all the loaded images under the
 // current model to path as CSV (as the Latent space tab's Export codes…
-// does) in the background.
-func (s *Studio) exportCodesTo(path string) {
-	ae, ds := s.currentModel(), s.ds
-	if p := exportProblem(ae, ds); p != "" {
-		s.setStatus("Cannot export codes: "+p+".", widget.WarningImportance)
-		return
-	}
-	s.setStatus(fmt.Sprintf("Exporting the codes of %s…", plural(ds.Len(), "image", "images")), widget.MediumImportance)
-	go func() {
-		err := writeCodesCSV(ae, ds, path)
-		s.post(func() {
-			if err != nil {
-				s.setStatus("Could not export the codes: "+err.Error(), widget.DangerImportance)
-				return
-			}
-			s.setStatus(fmt.Sprintf("Wrote the codes of %s to %s", plural(ds.Len(), "image", "images"), path), widget.SuccessImportance)
-		})
-	}()
-}
+// does) in the background, reporting on the studio's status line.
+func (s *Studio) exportCodesTo(path string) { s.exportCodes(path, s.setStatus, nil) }
 
-// menuExportImages: Export › Generated images….
+// menuExportImages: Export › Generated images…: the GAN tab's Generate to
+// folder…, reporting on the studio's status line.
 func (s *Studio) menuExportImages() {
 	if s.gan == nil || s.gan.current() == nil {
 		s.setStatus("No images to generate: train or open a GAN in the GAN tab first.", widget.WarningImportance)
 		return
 	}
-	dlg := dialog.NewFolderOpen(func(dir fyne.ListableURI, err error) {
-		if err == nil && dir != nil {
-			s.generateImagesTo(dir.Path())
-		}
-	}, s.win)
-	dlg.Resize(s.win.Canvas().Size().Subtract(fyne.NewSquareSize(80)))
-	dlg.Show()
-}
-
-// generateImagesTo writes as many images as the GAN tab's N field asks
-// for, made by its current GAN, to dir (as the tab's Generate to folder…
-// does), in the background.
-func (s *Studio) generateImagesTo(dir string) {
-	m := s.gan.current()
-	if m == nil {
-		s.setStatus("No images to generate: train or open a GAN in the GAN tab first.", widget.WarningImportance)
-		return
-	}
-	n, err := parseInt("N", s.gan.genN.Text, 1, 100000)
-	if err != nil {
-		s.setStatus("The GAN tab's "+capitalize(err.Error()).Error(), widget.DangerImportance)
-		return
-	}
-	what := plural(n, "image", "images")
-	s.setStatus("Generating "+what+"…", widget.MediumImportance)
-	go func() {
-		err := writeSamples(m, dir, n)
-		s.post(func() {
-			if err != nil {
-				s.setStatus("Could not generate: "+err.Error(), widget.DangerImportance)
-				return
-			}
-			s.setStatus(fmt.Sprintf("Wrote %s to %s", what, dir), widget.SuccessImportance)
-		})
-	}()
+	s.gan.chooseFolder(func(dir string) { s.gan.generateTo(dir, s.setStatus) })
 }
 
 // menuExportLossChart: Export › Loss chart as PNG….
@@ -316,17 +254,10 @@ func (s *Studio) menuExportGANCharts() {
 func (s *Studio) exportChartsTo(path string, charts ...*LossChart) {
 	img := renderCharts(charts, s.win.Canvas().Scale())
 	s.setStatus("Writing the chart…", widget.MediumImportance)
-	go func() {
-		err := writePNG(path, img)
-		s.post(func() {
-			if err != nil {
-				s.setStatus("Could not write the chart: "+err.Error(), widget.DangerImportance)
-				return
-			}
-			b := img.Bounds()
-			s.setStatus(fmt.Sprintf("Wrote the chart (%d×%d) to %s", b.Dx(), b.Dy(), path), widget.SuccessImportance)
-		})
-	}()
+	s.inBackground(s.setStatus, func() error { return imageops.SavePNG(path, img) }, "Could not write the chart: ", func() string {
+		b := img.Bounds()
+		return fmt.Sprintf("Wrote the chart (%d×%d) to %s", b.Dx(), b.Dy(), path)
+	})
 }
 
 // chartEmpty reports whether a chart has nothing drawn.
@@ -366,31 +297,6 @@ func renderCharts(charts []*LossChart, scale float32) image.Image {
 	c.SetContent(container.NewGridWithColumns(len(panels), panels...))
 	c.Resize(fyne.NewSize(chartExportSize.Width*float32(len(panels)), chartExportSize.Height))
 	return c.Capture()
-}
-
-// writePNG encodes img to path atomically (a temporary file beside it,
-// renamed over it).
-func writePNG(path string, img image.Image) (err error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+"-*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	if err = png.Encode(f, img); err != nil {
-		return err
-	}
-	if err = f.Chmod(0o644); err != nil {
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
 }
 
 // formatBytes is a file size for people: 812 B, 14.2 KB, 3.1 MB.

@@ -217,7 +217,7 @@ func TestOpenModelOfEveryKind(t *testing.T) {
 	}
 	s.gan.genN.SetText("6")
 	imgs := t.TempDir()
-	s.generateImagesTo(imgs)
+	s.gan.generateTo(imgs, s.setStatus)
 	waitStatus(t, s, p, "Wrote 6 images to "+imgs)
 	files, _ := filepath.Glob(filepath.Join(imgs, "*.png"))
 	if len(files) != 6 {

@@ -166,7 +166,7 @@ func TestGANTabTrainsPausesAndGenerates(t *testing.T) {
 	// Generate writes N PNGs of the data's size.
 	dir := filepath.Join(t.TempDir(), "out")
 	g.genN.SetText("5")
-	g.generateTo(dir)
+	g.generateTo(dir, g.setStatus)
 	p.until(t, "the images to be written", 30*time.Second, func() bool { return strings.HasPrefix(g.status.Text, "Wrote") })
 	files, _ := filepath.Glob(filepath.Join(dir, "*.png"))
 	if len(files) != 5 {

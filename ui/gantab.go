@@ -111,7 +111,8 @@ func newGANTab(s *Studio) *ganTab {
 	t.openBtn = widget.NewButtonWithIcon("Open GAN…", theme.FolderOpenIcon(), func() { t.s.askOpenPath([]string{models.FileExt}, t.open) })
 	t.genN = widget.NewEntry()
 	t.genN.SetText("64")
-	t.genBtn = widget.NewButtonWithIcon("Generate to folder…", theme.DownloadIcon(), t.chooseFolder)
+	t.genBtn = widget.NewButtonWithIcon("Generate to folder…", theme.DownloadIcon(),
+		func() { t.chooseFolder(func(dir string) { t.generateTo(dir, t.setStatus) }) })
 
 	t.losses = NewNamedChart(ChartNames{Title: fmt.Sprintf("Losses (%d-step means)", ganBlock), Line: "L_D", Points: "L_G", Short: "L_G",
 		Empty: "L_D and L_G appear here"})
@@ -587,24 +588,9 @@ func (t *ganTab) clearInterpolation() {
 func (t *ganTab) saveTo(path string) {
 	if m := t.current(); m != nil {
 		t.setStatus("Saving the GAN…", widget.MediumImportance)
-		t.inBackground(func() error { return m.Save(path) }, "Could not save the GAN: ",
+		t.s.inBackground(t.setStatus, func() error { return m.Save(path) }, "Could not save the GAN: ",
 			func() string { return "Saved the GAN to " + path })
 	}
-}
-
-// inBackground runs work off the UI goroutine, then shows on the status
-// line what failed (the error after failed) or done's message.
-func (t *ganTab) inBackground(work func() error, failed string, done func() string) {
-	go func() {
-		err := work()
-		t.s.post(func() {
-			if err != nil {
-				t.setStatus(failed+err.Error(), widget.DangerImportance)
-				return
-			}
-			t.setStatus(done(), widget.SuccessImportance)
-		})
-	}()
 }
 
 // open loads a GAN file in the background; it becomes the current GAN and
@@ -625,7 +611,7 @@ func (t *ganTab) openWith(name string, load func() (*models.GAN, error)) {
 	t.setStatus("Opening "+name+"…", widget.MediumImportance)
 	var m *models.GAN
 	var p *models.Preview
-	t.inBackground(func() (err error) {
+	t.s.inBackground(t.setStatus, func() (err error) {
 		if m, err = load(); err == nil {
 			p, err = samplesOf(m)
 		}
@@ -665,10 +651,11 @@ func samplesOf(m *models.GAN) (*models.Preview, error) {
 	return p, nil
 }
 
-func (t *ganTab) chooseFolder() {
+// chooseFolder asks for a folder and hands it to then.
+func (t *ganTab) chooseFolder(then func(dir string)) {
 	dlg := dialog.NewFolderOpen(func(dir fyne.ListableURI, err error) {
 		if err == nil && dir != nil {
-			t.generateTo(dir.Path())
+			then(dir.Path())
 		}
 	}, t.s.win)
 	dlg.Resize(t.s.win.Canvas().Size().Subtract(fyne.NewSquareSize(80)))
@@ -676,18 +663,21 @@ func (t *ganTab) chooseFolder() {
 }
 
 // generateTo writes the number of images the N field asks for, made by
-// the current GAN, to dir as PNGs in the background.
-func (t *ganTab) generateTo(dir string) {
+// the current GAN, to dir as PNGs in the background, and reports on
+// status (the tab's status line, or the studio's for the Export menu).
+func (t *ganTab) generateTo(dir string, status statusFunc) {
 	m := t.current()
-	n, err := parseInt("N", t.genN.Text, 1, 100000)
-	if m == nil || err != nil {
-		if err != nil {
-			t.setStatus(capitalize(err.Error()).Error(), widget.DangerImportance)
-		}
+	if m == nil {
+		status("No images to generate: train or open a GAN in the GAN tab first.", widget.WarningImportance)
 		return
 	}
-	t.setStatus(fmt.Sprintf("Generating %s…", plural(n, "image", "images")), widget.MediumImportance)
-	t.inBackground(func() error { return writeSamples(m, dir, n) }, "Could not generate: ",
+	n, err := parseInt("N", t.genN.Text, 1, 100000)
+	if err != nil {
+		status("The GAN tab's "+capitalize(err.Error()).Error(), widget.DangerImportance)
+		return
+	}
+	status(fmt.Sprintf("Generating %s…", plural(n, "image", "images")), widget.MediumImportance)
+	t.s.inBackground(status, func() error { return writeSamples(m, dir, n) }, "Could not generate: ",
 		func() string { return fmt.Sprintf("Wrote %s to %s", plural(n, "image", "images"), dir) })
 }
 

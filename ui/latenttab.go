@@ -180,26 +180,42 @@ func (t *latentTab) ExportCodes(path string) {
 	if t.exporting {
 		return
 	}
-	ae, ds := t.s.currentModel(), t.s.ds
-	if p := exportProblem(ae, ds); p != "" {
-		t.setStatus("Cannot export codes: "+p+".", widget.DangerImportance)
-		return
+	t.exporting = t.s.exportCodes(path, t.setStatus, func() {
+		t.exporting = false
+		t.updateExport(t.s.currentModel())
+	})
+	if t.exporting {
+		t.updateExport(t.s.currentModel())
 	}
-	t.exporting = true
-	t.updateExport(ae)
-	t.setStatus(fmt.Sprintf("Exporting the codes of %s…", plural(ds.Len(), "image", "images")), widget.MediumImportance)
+}
+
+// exportCodes writes the codes of all the loaded images under the current
+// model to path as CSV in the background and reports on status; finished,
+// when not nil, runs on the UI goroutine once the file is written or has
+// failed. It returns false, having said why, when there are no codes to
+// write.
+func (s *Studio) exportCodes(path string, status statusFunc, finished func()) bool {
+	ae, ds := s.currentModel(), s.ds
+	if p := exportProblem(ae, ds); p != "" {
+		status("Cannot export codes: "+p+".", widget.WarningImportance)
+		return false
+	}
+	what := plural(ds.Len(), "image", "images")
+	status("Exporting the codes of "+what+"…", widget.MediumImportance)
 	go func() {
 		err := writeCodesCSV(ae, ds, path)
-		t.s.post(func() {
-			t.exporting = false
-			t.updateExport(t.s.currentModel())
+		s.post(func() {
+			if finished != nil {
+				finished()
+			}
 			if err != nil {
-				t.setStatus("Could not export the codes: "+err.Error(), widget.DangerImportance)
+				status("Could not export the codes: "+err.Error(), widget.DangerImportance)
 				return
 			}
-			t.setStatus(fmt.Sprintf("Wrote the codes of %s to %s", plural(ds.Len(), "image", "images"), path), widget.SuccessImportance)
+			status(fmt.Sprintf("Wrote the codes of %s to %s", what, path), widget.SuccessImportance)
 		})
 	}()
+	return true
 }
 
 // exportBatch is the number of images encoded at a time by writeCodesCSV.

@@ -196,6 +196,26 @@ func (s *Studio) setStatus(text string, imp widget.Importance) {
 	}
 }
 
+// statusFunc shows a line of text on a status line: the studio's
+// (Studio.setStatus) or a tab's.
+type statusFunc func(text string, imp widget.Importance)
+
+// inBackground runs work off the UI goroutine, then shows on status what
+// failed (failed followed by the error) or done's message (done runs on
+// the UI goroutine).
+func (s *Studio) inBackground(status statusFunc, work func() error, failed string, done func() string) {
+	go func() {
+		err := work()
+		s.post(func() {
+			if err != nil {
+				status(failed+err.Error(), widget.DangerImportance)
+				return
+			}
+			status(done(), widget.SuccessImportance)
+		})
+	}()
+}
+
 func (s *Studio) layout() fyne.CanvasObject {
 	modelBox := container.NewVBox(
 		s.form.view(),
