@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"latentstudio/imageops"
 )
 
 // LoadAny opens a model file of any kind: it returns an *Autoencoder, a
@@ -173,7 +175,7 @@ func SaveAny(m any, path string) error {
 
 // SaveONNX writes an exported ONNX file atomically.
 func SaveONNX(path string, data []byte) error {
-	return writeFileAtomic(path, func(w io.Writer) error {
+	return imageops.WriteAtomic(path, func(w io.Writer) error {
 		_, err := w.Write(data)
 		return err
 	})

@@ -2,7 +2,6 @@ package models
 
 import (
 	"archive/zip"
-	"bufio"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -10,12 +9,13 @@ import (
 	"io"
 	"math"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
 
 	"gorgonia.org/tensor"
+
+	"latentstudio/imageops"
 )
 
 // The native model file (.lsm) is a zip archive of exactly two entries:
@@ -104,7 +104,7 @@ func saveModel[C modelConfig, H any](path, kind string, cfg C, history H, params
 		total += product(s.shape)
 	}
 	h.Meta = &FileMeta{App: FileApp, Created: time.Now().UTC().Format(time.RFC3339), Params: total}
-	return writeFileAtomic(path, func(f io.Writer) error {
+	return imageops.WriteAtomic(path, func(f io.Writer) error {
 		zw := zip.NewWriter(f)
 		w, err := zw.Create(headerEntry)
 		if err != nil {
@@ -134,45 +134,6 @@ func saveModel[C modelConfig, H any](path, kind string, cfg C, history H, params
 		}
 		return zw.Close()
 	})
-}
-
-// writeFileAtomic writes what write writes (through a buffer, so that a
-// big model need not be held in memory twice) to a temporary file beside
-// path, syncs it and renames it over path. Its errors name the path.
-func writeFileAtomic(path string, write func(io.Writer) error) error {
-	if err := writeTemp(path, write); err != nil {
-		return fmt.Errorf("save %s: %w", path, err)
-	}
-	return nil
-}
-
-// writeTemp writes a temporary file beside path with write, syncs it and
-// renames it over path: a crash leaves the old file or the new one.
-func writeTemp(path string, write func(io.Writer) error) error {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp) // a no-op once renamed
-	bw := bufio.NewWriterSize(f, 1<<16)
-	if err = write(bw); err == nil {
-		err = bw.Flush()
-	}
-	if err == nil {
-		err = f.Chmod(0o644) // CreateTemp makes 0600; a model is no secret
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	return err
 }
 
 // Load reads and validates a model file.

@@ -18,6 +18,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"latentstudio/imageops"
 )
 
 func testModel(t testing.TB, arch string) *Autoencoder {
@@ -100,7 +102,7 @@ func TestSaveReplacesAtomically(t *testing.T) {
 		t.Error("saved into a missing folder")
 	}
 	// A write that fails half way leaves the old file and no temporary.
-	err := writeFileAtomic(path, func(w io.Writer) error {
+	err := imageops.WriteAtomic(path, func(w io.Writer) error {
 		w.Write([]byte("half a model"))
 		return os.ErrClosed
 	})
