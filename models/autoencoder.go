@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand"
+	"strings"
 	"sync"
 
 	"gorgonia.org/tensor"
@@ -45,21 +46,36 @@ func NewAutoencoder(cfg Config) (*Autoencoder, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	rng := rand.New(rand.NewSource(cfg.Seed))
-	shapes := cfg.paramShapes()
+	return newAutoencoder(cfg, initParams(cfg.paramShapes(), cfg.Seed)), nil
+}
+
+// initParams draws fresh weights for the shapes from the seed, as PyTorch
+// initialises its layers: each weight and the bias after it
+// U(-1/sqrt(fan_in), 1/sqrt(fan_in)), BatchNorm scales (.gamma) 1 and
+// shifts (.beta) 0. Autoencoders, GANs and classifiers all start so.
+func initParams(shapes []paramShape, seed int64) []*tensor.Dense {
+	rng := rand.New(rand.NewSource(seed))
 	params := make([]*tensor.Dense, len(shapes))
 	var bound float64
 	for i, s := range shapes {
-		if i%2 == 0 { // a weight: its fan-in also bounds the bias after it
-			bound = 1 / math.Sqrt(float64(fanIn(s.shape)))
-		}
 		data := make([]float32, product(s.shape))
-		for j := range data {
-			data[j] = float32((2*rng.Float64() - 1) * bound)
+		switch {
+		case strings.HasSuffix(s.name, ".gamma"):
+			for j := range data {
+				data[j] = 1
+			}
+		case strings.HasSuffix(s.name, ".beta"):
+		default:
+			if strings.HasSuffix(s.name, ".w") { // its fan-in also bounds the bias after it
+				bound = 1 / math.Sqrt(float64(fanIn(s.shape)))
+			}
+			for j := range data {
+				data[j] = float32((2*rng.Float64() - 1) * bound)
+			}
 		}
 		params[i] = tensor.New(tensor.WithShape(s.shape...), tensor.WithBacking(data))
 	}
-	return newAutoencoder(cfg, params), nil
+	return params
 }
 
 func newAutoencoder(cfg Config, params []*tensor.Dense) *Autoencoder {

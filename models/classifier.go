@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"math/rand"
-	"strings"
 	"sync"
 
 	G "gorgonia.org/gorgonia"
@@ -161,19 +159,7 @@ func NewClassifier(cfg ClassifierConfig) (*Classifier, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	rng := rand.New(rand.NewSource(cfg.Seed))
-	c := &Classifier{cfg: cfg}
-	var bound float64
-	for _, s := range cfg.paramShapes() {
-		if strings.HasSuffix(s.name, ".w") { // its fan-in also bounds the bias after it
-			bound = 1 / math.Sqrt(float64(fanIn(s.shape)))
-		}
-		vals := make([]float32, product(s.shape))
-		for j := range vals {
-			vals[j] = float32((2*rng.Float64() - 1) * bound)
-		}
-		c.params = append(c.params, tensor.New(tensor.WithShape(s.shape...), tensor.WithBacking(vals)))
-	}
+	c := &Classifier{cfg: cfg, params: initParams(cfg.paramShapes(), cfg.Seed)}
 	return c, nil
 }
 

@@ -238,27 +238,7 @@ func NewGAN(cfg GANConfig) (*GAN, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	rng := rand.New(rand.NewSource(cfg.Seed))
-	var bound float64
-	var params []*tensor.Dense
-	for _, s := range cfg.paramShapes() {
-		data := make([]float32, product(s.shape))
-		switch {
-		case strings.HasSuffix(s.name, ".gamma"):
-			for j := range data {
-				data[j] = 1
-			}
-		case strings.HasSuffix(s.name, ".beta"):
-		default:
-			if strings.HasSuffix(s.name, ".w") { // its fan-in also bounds the bias after it
-				bound = 1 / math.Sqrt(float64(fanIn(s.shape)))
-			}
-			for j := range data {
-				data[j] = float32((2*rng.Float64() - 1) * bound)
-			}
-		}
-		params = append(params, tensor.New(tensor.WithShape(s.shape...), tensor.WithBacking(data)))
-	}
+	params := initParams(cfg.paramShapes(), cfg.Seed)
 	return &GAN{cfg: cfg, params: params}, nil
 }
 
