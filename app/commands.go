@@ -80,7 +80,11 @@ func cmdApply(args []string) error {
 			return err
 		}
 		rep["seconds"] = time.Since(start).Seconds()
-		fmt.Fprintf(os.Stderr, "wrote %d photos to %s in %.1fs\n", rep["files"], *out, rep["seconds"])
+		noun := "photos"
+		if rep["files"] == 1 {
+			noun = "photo"
+		}
+		fmt.Fprintf(os.Stderr, "wrote %d %s to %s in %.1fs\n", rep["files"], noun, *out, rep["seconds"])
 		if *report != "" {
 			return writeJSON(*report, rep)
 		}

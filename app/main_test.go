@@ -11,6 +11,7 @@ import (
 
 	"latentstudio/assets"
 	"latentstudio/imageops"
+	"latentstudio/models"
 )
 
 // digitFolder writes n real digits from the embedded sample as PNGs into
@@ -166,5 +167,23 @@ func TestTrainInitContinues(t *testing.T) {
 	}
 	if code := run(bad); code != 2 {
 		t.Errorf("--init with 32x32 data exited %d, want 2", code)
+	}
+	// --noise with --init swaps a denoiser's noise mix and is refused for
+	// other tasks.
+	noisy := filepath.Join(work, "d.lsm")
+	if code := run(append([]string{"train", "--task", "denoise", "--noise", "gaussian:0.2", "--epochs", "1", "--out", noisy}, common...)); code != 0 {
+		t.Fatalf("train --task denoise exited %d", code)
+	}
+	if code := run(append([]string{"train", "--init", noisy, "--noise", "saltpepper:0.05", "--epochs", "1", "--out", noisy}, common...)); code != 0 {
+		t.Fatalf("train --init --noise exited %d", code)
+	}
+	if ae, err = assets.LoadModel(noisy); err != nil {
+		t.Fatal(err)
+	}
+	if n := ae.Config().Noise; len(n) != 1 || n[0].Kind != models.NoiseSaltPepper || n[0].Lo != 0.05 {
+		t.Errorf("noise after --init --noise saltpepper:0.05: %+v (sigma %g)", n, ae.Config().NoiseSigma)
+	}
+	if code := run(append([]string{"train", "--init", first, "--noise", "gaussian:0.2", "--epochs", "1", "--out", second}, common...)); code != 2 {
+		t.Errorf("--noise with --init of a reconstruct model exited %d, want 2", code)
 	}
 }

@@ -20,6 +20,7 @@ import (
 type trainFlags struct {
 	task, arch, data, out, loss, noise, layers, size, test, report string
 	init, class                                                    string
+	noiseSet                                                       bool // --noise was given
 	codeAct                                                        string
 	code, epochs, batch, patches, maxSteps                         int
 	lr, val, maxMinutes, checkpointMinutes                         float64
@@ -63,6 +64,7 @@ func cmdTrain(args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return usageError{err}
 	}
+	fs.Visit(func(fl *flag.Flag) { f.noiseSet = f.noiseSet || fl.Name == "noise" })
 	if f.data == "" || f.out == "" {
 		return usageErrorf("train needs --data and --out")
 	}
@@ -273,6 +275,15 @@ func train(ctx context.Context, f trainFlags, data *imageops.Dataset) (*models.A
 			return nil, err
 		}
 		cfg, why = ae.Config(), "as trained in "+f.init
+		if f.noiseSet { // train further on another noise mix
+			noise, err := models.ParseNoise(f.noise)
+			if err != nil {
+				return nil, usageErrorf("--noise: %v", err)
+			}
+			if err := ae.SetNoise(noise); err != nil {
+				return nil, usageErrorf("--noise with --init %s: %v", f.init, err)
+			}
+		}
 		if cfg.Width != data.Width || cfg.Height != data.Height || cfg.Channels != data.Channels {
 			return nil, usageErrorf("--init %s takes %dx%dx%d images; the data are %dx%dx%d",
 				f.init, cfg.Width, cfg.Height, cfg.Channels, data.Width, data.Height, data.Channels)

@@ -129,3 +129,16 @@ func addNoise(dst, clean []float32, specs []NoiseSpec, rng *rand.Rand) {
 		imageops.AddGaussianNoise(dst, clean, s, rng)
 	}
 }
+
+// SetNoise replaces the noise a denoiser trains with, to train it further on
+// another mix; other tasks refuse it.
+func (a *Autoencoder) SetNoise(specs []NoiseSpec) error {
+	if a.cfg.Task != TaskDenoise {
+		return fmt.Errorf("the model's task is %s; only denoise models train with noise", a.cfg.Task)
+	}
+	if len(specs) == 0 {
+		return fmt.Errorf("no noise given")
+	}
+	a.cfg.Noise, a.cfg.NoiseSigma = specs, 0
+	return nil
+}
