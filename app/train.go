@@ -258,32 +258,26 @@ func train(ctx context.Context, f trainFlags, data *imageops.Dataset) (*models.A
 	}
 	cfg := models.Config{Task: f.task, Arch: f.arch, Width: data.Width, Height: data.Height, Channels: data.Channels,
 		Layers: layers, Code: code, CodeActivation: f.codeAct, Loss: loss, Seed: f.seed}
-	if f.task == models.TaskDenoise {
-		noise, err := models.ParseNoise(f.noise)
-		if err != nil {
+	var noise []models.NoiseSpec
+	if f.task == models.TaskDenoise || f.noiseSet {
+		if noise, err = models.ParseNoise(f.noise); err != nil {
 			return nil, usageErrorf("--noise: %v", err)
 		}
-		if len(noise) == 1 && noise[0].Kind == models.NoiseGaussian && noise[0].Lo == noise[0].Hi {
-			cfg.NoiseSigma = noise[0].Lo // one fixed sigma: the form older files and the studio use
-		} else {
-			cfg.Noise = noise
-		}
+	}
+	if f.task == models.TaskDenoise {
+		cfg.SetNoise(noise)
 	}
 	var ae *models.Autoencoder
 	if f.init != "" {
 		if ae, err = loadModel(f.init); err != nil {
 			return nil, err
 		}
-		cfg, why = ae.Config(), "as trained in "+f.init
 		if f.noiseSet { // train further on another noise mix
-			noise, err := models.ParseNoise(f.noise)
-			if err != nil {
-				return nil, usageErrorf("--noise: %v", err)
-			}
 			if err := ae.SetNoise(noise); err != nil {
 				return nil, usageErrorf("--noise with --init %s: %v", f.init, err)
 			}
 		}
+		cfg, why = ae.Config(), "as trained in "+f.init
 		if cfg.Width != data.Width || cfg.Height != data.Height || cfg.Channels != data.Channels {
 			return nil, usageErrorf("--init %s takes %dx%dx%d images; the data are %dx%dx%d",
 				f.init, cfg.Width, cfg.Height, cfg.Channels, data.Width, data.Height, data.Channels)

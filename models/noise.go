@@ -130,6 +130,17 @@ func addNoise(dst, clean []float32, specs []NoiseSpec, rng *rand.Rand) {
 	}
 }
 
+// SetNoise sets the noise a denoiser trains with. One fixed Gaussian sigma
+// goes into NoiseSigma, the form older files and the studio use.
+func (c *Config) SetNoise(specs []NoiseSpec) {
+	c.Noise, c.NoiseSigma = nil, 0
+	if len(specs) == 1 && specs[0].Kind == NoiseGaussian && specs[0].Lo == specs[0].Hi {
+		c.NoiseSigma = specs[0].Lo
+	} else {
+		c.Noise = specs
+	}
+}
+
 // SetNoise replaces the noise a denoiser trains with, to train it further on
 // another mix; other tasks refuse it.
 func (a *Autoencoder) SetNoise(specs []NoiseSpec) error {
@@ -139,6 +150,6 @@ func (a *Autoencoder) SetNoise(specs []NoiseSpec) error {
 	if len(specs) == 0 {
 		return fmt.Errorf("no noise given")
 	}
-	a.cfg.Noise, a.cfg.NoiseSigma = specs, 0
+	a.cfg.SetNoise(specs)
 	return nil
 }
