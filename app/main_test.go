@@ -187,3 +187,30 @@ func TestTrainInitContinues(t *testing.T) {
 		t.Errorf("--noise with --init of a reconstruct model exited %d, want 2", code)
 	}
 }
+
+// TestTrainDilations: --dilations reaches the saved residual model, and a
+// wrong count, a non-number or another arch exit 2 with nothing written.
+func TestTrainDilations(t *testing.T) {
+	data := digitFolder(t, 32)
+	out := filepath.Join(t.TempDir(), "d.lsm")
+	common := []string{"train", "--task", "denoise", "--data", data, "--size", "28", "--gray", "--arch", "residual",
+		"--layers", "4,4", "--noise", "gaussian:0.2", "--epochs", "1", "--batch", "16", "--val", "0", "--out", out}
+	for _, bad := range [][]string{{"--dilations", "1,2"}, {"--dilations", "1,x,1"}, {"--dilations", "1,2,1", "--arch", "dense"}} {
+		if code := run(append(append([]string{}, common...), bad...)); code != 2 {
+			t.Errorf("%v exited %d, want 2", bad, code)
+		}
+		if _, err := os.Stat(out); err == nil {
+			t.Fatalf("%v wrote a model", bad)
+		}
+	}
+	if code := run(append(common, "--dilations", "1,2,1")); code != 0 {
+		t.Fatalf("train --dilations 1,2,1 exited %d", code)
+	}
+	ae, err := assets.LoadModel(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := ae.Config().Dilations; fmt.Sprint(d) != "[1 2 1]" {
+		t.Errorf("saved dilations %v, want [1 2 1]", d)
+	}
+}

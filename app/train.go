@@ -19,7 +19,7 @@ import (
 // trainFlags are the flags of train (and, with fixed values, of demo).
 type trainFlags struct {
 	task, arch, data, out, loss, noise, layers, size, test, report string
-	init, class                                                    string
+	init, class, dilations                                         string
 	noiseSet                                                       bool // --noise was given
 	codeAct                                                        string
 	code, epochs, batch, patches, maxSteps                         int
@@ -34,6 +34,7 @@ func (f *trainFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.data, "data", "", "training data: a folder of images (subfolders are classes) or an IDX images file")
 	fs.StringVar(&f.out, "out", "", "where to save the trained model (.lsm)")
 	fs.StringVar(&f.layers, "layers", "", "encoder widths from the input inwards, e.g. 256,64 (dense units) or 16,32 (conv channels); the decoder mirrors them")
+	fs.StringVar(&f.dilations, "dilations", "", "with --arch residual: the tap spacing of each 3x3 conv layer, the output layer included (one more than --layers), e.g. 1,2,3,4,4,3,2,1,1 to see 21 pixels around each pixel instead of 9 at the same cost")
 	fs.IntVar(&f.code, "code", 32, "code (latent) size; 0 with --arch conv: no dense code layer, the code is the last feature map")
 	fs.StringVar(&f.codeAct, "code-act", models.ActLinear, "activation of the code layer: linear | relu")
 	fs.StringVar(&f.size, "size", "", "input size WxH or N (default: native for IDX, 64 for folders)")
@@ -206,11 +207,20 @@ func parseLayers(s, arch string) ([]int, error) {
 		}
 		return []int{256}, nil
 	}
+	out, err := parseInts(s)
+	if err != nil {
+		return nil, usageErrorf("--layers %q: want comma-separated widths, e.g. 256,64", s)
+	}
+	return out, nil
+}
+
+// parseInts reads a comma-separated list of integers.
+func parseInts(s string) ([]int, error) {
 	var out []int
 	for _, part := range strings.Split(s, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(part))
 		if err != nil {
-			return nil, usageErrorf("--layers %q: want comma-separated widths, e.g. 256,64", s)
+			return nil, err
 		}
 		out = append(out, n)
 	}
@@ -244,6 +254,12 @@ func train(ctx context.Context, f trainFlags, data *imageops.Dataset) (*models.A
 	if err != nil {
 		return nil, err
 	}
+	var dilations []int
+	if f.dilations != "" {
+		if dilations, err = parseInts(f.dilations); err != nil {
+			return nil, usageErrorf("--dilations %q: want comma-separated spacings, e.g. 1,2,3,2,1", f.dilations)
+		}
+	}
 	lo, hi := data.Range()
 	loss, why, err := models.ResolveLoss(f.loss, lo, hi)
 	if err != nil {
@@ -257,7 +273,7 @@ func train(ctx context.Context, f trainFlags, data *imageops.Dataset) (*models.A
 		loss, why = models.LossMSE, "inpainting weighs the masked pixels (x10) in a mean squared error"
 	}
 	cfg := models.Config{Task: f.task, Arch: f.arch, Width: data.Width, Height: data.Height, Channels: data.Channels,
-		Layers: layers, Code: code, CodeActivation: f.codeAct, Loss: loss, Seed: f.seed}
+		Layers: layers, Dilations: dilations, Code: code, CodeActivation: f.codeAct, Loss: loss, Seed: f.seed}
 	var noise []models.NoiseSpec
 	if f.task == models.TaskDenoise || f.noiseSet {
 		if noise, err = models.ParseNoise(f.noise); err != nil {

@@ -55,6 +55,11 @@ type Config struct {
 	// per dense layer, or output channels per stride-2 conv layer. The
 	// decoder mirrors them.
 	Layers []int `json:"layers"`
+	// Dilations, for the residual arch only, give each of its len(Layers)+1
+	// 3×3 convolutions the spacing of its taps (IRCNN-style, e.g.
+	// 1,2,3,4,3,2,1): the layers then see far more context for the same
+	// cost. Empty means 1 for all, the plain DnCNN stack.
+	Dilations []int `json:"dilations,omitempty"`
 	// Code is the size of the dense code layer. A conv autoencoder may
 	// have none (0): its code is then the last feature map.
 	Code int `json:"code"`
@@ -73,10 +78,11 @@ type Config struct {
 
 // Limits that keep a model file or a typo from asking for absurd memory.
 const (
-	MaxSide   = 1024
-	MaxWidth  = 1 << 16 // units or channels in one layer
-	MaxLayers = 16
-	MaxParams = 200_000_000
+	MaxSide     = 1024
+	MaxWidth    = 1 << 16 // units or channels in one layer
+	MaxLayers   = 16
+	MaxParams   = 200_000_000
+	MaxDilation = 16
 )
 
 // CodeSize is the number of values in one image's code (0 for the
@@ -120,6 +126,24 @@ func (c Config) InputSize() int { return c.Width * c.Height * c.InChannels() }
 
 // OutputSize is the number of values the network gives per image.
 func (c Config) OutputSize() int { return c.Width * c.Height * c.OutChannels() }
+
+// Dilation is the tap spacing of the residual net's conv layer l (0-based).
+func (c Config) Dilation(l int) int {
+	if l < len(c.Dilations) {
+		return c.Dilations[l]
+	}
+	return 1
+}
+
+// ReceptiveRadius is how many pixels away from a pixel the residual net's
+// output for it can look: each 3×3 layer of dilation d adds d.
+func (c Config) ReceptiveRadius() int {
+	r := 0
+	for l := 0; l <= len(c.Layers); l++ {
+		r += c.Dilation(l)
+	}
+	return r
+}
 
 // FullyConvolutional reports whether the weights fit images of any size
 // (a multiple of the stride product), so photos can be processed in tiles
@@ -208,8 +232,19 @@ func (c Config) Validate() error {
 		if c.Code != 0 {
 			return errors.New("a residual model has no code: use code 0")
 		}
+		if len(c.Dilations) > 0 && len(c.Dilations) != len(c.Layers)+1 {
+			return fmt.Errorf("%d dilations for %d conv layers: give one per conv layer, the output layer included", len(c.Dilations), len(c.Layers)+1)
+		}
+		for _, d := range c.Dilations {
+			if d < 1 || d > MaxDilation {
+				return fmt.Errorf("dilation %d: want 1 to %d", d, MaxDilation)
+			}
+		}
 	default:
 		return fmt.Errorf("unknown arch %q (want %s, %s or %s)", c.Arch, ArchDense, ArchConv, ArchResidual)
+	}
+	if len(c.Dilations) > 0 && c.Arch != ArchResidual {
+		return fmt.Errorf("dilations are for the %s arch, not %s", ArchResidual, c.Arch)
 	}
 	if p := c.ParamCount(); p > MaxParams {
 		return fmt.Errorf("the model would have %d parameters, more than the %d allowed", p, MaxParams)

@@ -59,6 +59,9 @@ func describeAutoencoder(a *Autoencoder) []Fact {
 			what = "a correction to the diffusion-filled mask"
 		}
 		f = append(f, Fact{"arch", fmt.Sprintf("residual: %d stride-1 3x3 conv layers %v predict %s", len(c.Layers)+1, c.Layers, what)})
+		if len(c.Dilations) > 0 {
+			f = append(f, Fact{"dilations", fmt.Sprintf("%v (each pixel's output sees %d pixels around it)", c.Dilations, c.ReceptiveRadius())})
+		}
 	} else {
 		f = append(f, Fact{"arch", fmt.Sprintf("%s, encoder %v -> code %d, decoder mirrored", c.Arch, c.Layers, c.CodeSize())})
 	}

@@ -202,7 +202,8 @@ func (n *net) residual(cfg Config) (*G.Node, error) {
 		if l == len(cfg.Layers) {
 			act = ops.ActNone // the noise estimate
 		}
-		if h, err = ops.Conv2d(h, n.learnables[2*l], n.learnables[2*l+1], 1, 1, act); err != nil {
+		d := cfg.Dilation(l)
+		if h, err = ops.DilatedConv2d(h, n.learnables[2*l], n.learnables[2*l+1], 1, d, d, act); err != nil {
 			return nil, err
 		}
 	}

@@ -37,6 +37,8 @@ func TestGradientsMatchFiniteDifferences(t *testing.T) {
 		{Task: TaskReconstruct, Arch: ArchConv, Width: 8, Height: 4, Channels: 1, Layers: []int{3, 2}, Code: 0, Loss: LossBCE},
 		// The residual denoiser: stride-1 convs, input minus the noise estimate, MSE without sigmoid.
 		{Task: TaskDenoise, Arch: ArchResidual, Width: 5, Height: 4, Channels: 3, Layers: []int{4, 3}, Loss: LossMSE, NoiseSigma: 0.1},
+		// Dilated: taps 2 and 3 pixels apart, reaching past the 6x5 image.
+		{Task: TaskDenoise, Arch: ArchResidual, Width: 6, Height: 5, Channels: 1, Layers: []int{3, 3}, Dilations: []int{1, 2, 3}, Loss: LossMSE, NoiseSigma: 0.1},
 		// Colorization: one channel in, two out.
 		{Task: TaskColorize, Arch: ArchConv, Width: 4, Height: 4, Channels: 3, Layers: []int{3, 2}, Code: 0, Loss: LossBCE},
 		{Task: TaskColorize, Arch: ArchDense, Width: 3, Height: 2, Channels: 3, Layers: []int{5}, Code: 2, Loss: LossMSE},
@@ -45,7 +47,7 @@ func TestGradientsMatchFiniteDifferences(t *testing.T) {
 		{Task: TaskInpaint, Arch: ArchResidual, Width: 5, Height: 4, Channels: 3, Layers: []int{4, 3}, Loss: LossMSE},
 	}
 	for _, cfg := range cases {
-		t.Run(fmt.Sprintf("%s-%v-code%d-%s", cfg.Arch, cfg.Layers, cfg.Code, cfg.Loss), func(t *testing.T) {
+		t.Run(fmt.Sprintf("%s-%v-d%v-code%d-%s", cfg.Arch, cfg.Layers, cfg.Dilations, cfg.Code, cfg.Loss), func(t *testing.T) {
 			cfg.Seed = 3
 			ae, err := NewAutoencoder(cfg)
 			if err != nil {
@@ -197,6 +199,30 @@ func TestConfigValidateExplains(t *testing.T) {
 	bad.Task = TaskDenoise
 	if err := bad.Validate(); err == nil || !strings.Contains(err.Error(), "sigma") {
 		t.Errorf("denoise without sigma: %v", err)
+	}
+	res := Config{Task: TaskDenoise, Arch: ArchResidual, Width: 8, Height: 8, Channels: 1, Layers: []int{4, 4}, Loss: LossMSE, NoiseSigma: 0.1}
+	for _, c := range []struct {
+		arch      string
+		dilations []int
+		want      string
+	}{
+		{ArchResidual, []int{1, 2}, "2 dilations for 3 conv layers"},
+		{ArchResidual, []int{1, 0, 1}, "dilation 0"},
+		{ArchResidual, []int{1, 17, 1}, "dilation 17"},
+		{ArchConv, []int{1, 1, 1}, "dilations are for the residual arch"},
+	} {
+		bad := res
+		bad.Arch, bad.Dilations = c.arch, c.dilations
+		if bad.Arch == ArchConv {
+			bad.Task, bad.Loss = TaskReconstruct, LossBCE
+		}
+		if err := bad.Validate(); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s with dilations %v: %v, want %q", c.arch, c.dilations, err, c.want)
+		}
+	}
+	res.Dilations = []int{1, 2, 1}
+	if err := res.Validate(); err != nil || res.ReceptiveRadius() != 4 {
+		t.Errorf("dilations 1,2,1: %v, radius %d (want 4)", err, res.ReceptiveRadius())
 	}
 	if loss, why, _ := ResolveLoss("auto", 0, 1); loss != LossBCE || !strings.Contains(why, "[0,1]") {
 		t.Errorf("auto on [0,1]: %s (%s)", loss, why)

@@ -107,7 +107,7 @@ func (a *Autoencoder) onnxFull(g *onnxGraph) error {
 	case ArchResidual:
 		h := x
 		for l := 0; l <= len(c.Layers); l++ {
-			h = g.conv(h, 2*l, 1)
+			h = g.dilatedConv(h, 2*l, c.Dilation(l))
 			if l < len(c.Layers) {
 				h = g.op("Relu", h)
 			}
@@ -467,6 +467,17 @@ func (g *onnxGraph) gemm(x string, i int) string {
 func (g *onnxGraph) conv(x string, i, stride int) string {
 	return g.op("Conv", x, g.weight(i), g.bias(i+1), attrInts("kernel_shape", 3, 3),
 		attrInts("pads", 1, 1, 1, 1), attrInts("strides", int64(stride), int64(stride)))
+}
+
+// dilatedConv is the stride-1 3×3 convolution of dilation d (padding d,
+// keeping the size) whose filter is param i.
+func (g *onnxGraph) dilatedConv(x string, i, d int) string {
+	if d == 1 {
+		return g.conv(x, i, 1)
+	}
+	p := int64(d)
+	return g.op("Conv", x, g.weight(i), g.bias(i+1), attrInts("kernel_shape", 3, 3),
+		attrInts("pads", p, p, p, p), attrInts("strides", 1, 1), attrInts("dilations", p, p))
 }
 
 // convTranspose is the decoder's 3×3 stride-2 transposed convolution

@@ -168,8 +168,11 @@ func onnxCases(t *testing.T) []onnxCase {
 		Layers: []int{8, 16}, Code: 10, CodeActivation: ActReLU, Loss: LossMSE, Seed: 2}))
 	mlp := must(NewGAN(GANConfig{Arch: GANArchMLP, Latent: 16, Width: 12, Height: 12, Channels: 1,
 		GLayers: []int{32}, DLayers: []int{32, 16}, Output: GANOutSigmoid, Slope: 0.2, Seed: 5}))
+	dilated := must(NewAutoencoder(Config{Task: TaskDenoise, Arch: ArchResidual, Width: 16, Height: 16, Channels: 3,
+		Layers: []int{6, 6, 6}, Dilations: []int{1, 2, 4, 1}, Loss: LossMSE, NoiseSigma: 0.1, Seed: 3}))
 	var cases []onnxCase
 	cases = append(cases, autoencoderCases(t, "dense autoencoder", dense, 5, 28, 28)...)
+	cases = append(cases, autoencoderCases(t, "dilated residual", dilated, 2, 21, 13)...)
 	cases = append(cases, autoencoderCases(t, "conv autoencoder", conv, 4, 16, 16)...)
 	for _, b := range []struct {
 		kind, file string

@@ -163,8 +163,9 @@ const chromaBlur = 2
 func (c Config) photoTiles() (tile, overlap int, err error) {
 	switch {
 	case c.Arch == ArchResidual:
-		// Each 3×3 layer sees one more pixel on each side.
-		return 128, max(16, 4*(len(c.Layers)+1)), nil
+		// Each 3×3 layer of dilation d sees d more pixels on each side.
+		overlap := max(16, 4*c.ReceptiveRadius())
+		return max(128, 3*overlap), overlap, nil
 	case c.FullyConvolutional():
 		f := 1 << len(c.Layers)
 		tile = max(256/f, 2) * f

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"fmt"
 	"image"
 	"image/color"
 	"math"
@@ -180,12 +181,18 @@ func TestInferAtMatchesForward(t *testing.T) {
 // constant across tile borders (within 1/255) away from the image's own
 // borders, where zero padding legitimately differs.
 func TestApplyPhotoKeepsModeAndAlpha(t *testing.T) {
-	cfg := Config{Task: TaskDenoise, Arch: ArchResidual, Width: 16, Height: 16, Channels: 3, Layers: []int{8, 8, 8}, Loss: LossMSE, NoiseSigma: 0.1, Seed: 4}
+	for _, dilations := range [][]int{nil, {1, 3, 6, 1}} {
+		t.Run(fmt.Sprint("dilations", dilations), func(t *testing.T) { applyPhotoKeepsModeAndAlpha(t, dilations) })
+	}
+}
+
+func applyPhotoKeepsModeAndAlpha(t *testing.T, dilations []int) {
+	cfg := Config{Task: TaskDenoise, Arch: ArchResidual, Width: 16, Height: 16, Channels: 3, Layers: []int{8, 8, 8}, Dilations: dilations, Loss: LossMSE, NoiseSigma: 0.1, Seed: 4}
 	ae, err := NewAutoencoder(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	const w, h = 300, 170 // several 128-pixel tiles each way
+	const w, h = 300, 170 // several 128-pixel tiles each way (2 by 2 of the dilated model's 128)
 	m := image.NewNRGBA(image.Rect(0, 0, w, h))
 	for y := 0; y < h; y++ {
 		for x := 0; x < w; x++ {
@@ -208,7 +215,7 @@ func TestApplyPhotoKeepsModeAndAlpha(t *testing.T) {
 	if img.Bounds() != m.Bounds() {
 		t.Fatalf("size %v, want %v", img.Bounds(), m.Bounds())
 	}
-	border := len(cfg.Layers) + 1 // receptive field radius
+	border := cfg.ReceptiveRadius()
 	ref := img.NRGBAAt(w/2, h/2)
 	for y := 0; y < h; y++ {
 		for x := 0; x < w; x++ {

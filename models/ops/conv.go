@@ -18,6 +18,14 @@ import (
 // cols as a node lets the weight gradient reuse it, and lets Gorgonia skip the
 // col2im of the input gradient when x is data that needs no gradient.
 func Conv2d(x, w, b *G.Node, stride, pad int, act Activation) (*G.Node, error) {
+	return DilatedConv2d(x, w, b, stride, pad, 1, act)
+}
+
+// DilatedConv2d is Conv2d with the kernel's taps dilation pixels apart
+// (as PyTorch's dilation and ONNX's dilations): a 3×3 kernel of dilation d
+// sees a (2d+1)×(2d+1) window, so stacked layers reach far for the same cost,
+// and pad d keeps a stride-1 output the input's size.
+func DilatedConv2d(x, w, b *G.Node, stride, pad, dilation int, act Activation) (*G.Node, error) {
 	if err := act.validate(); err != nil {
 		return nil, err
 	}
@@ -28,7 +36,7 @@ func Conv2d(x, w, b *G.Node, stride, pad int, act Activation) (*G.Node, error) {
 	if xs[1] != ws[1] {
 		return nil, fmt.Errorf("ops: Conv2d: x has %d channels, w expects %d", xs[1], ws[1])
 	}
-	g, err := newGeom(xs[0], xs[1], xs[2], xs[3], ws[2], ws[3], stride, pad)
+	g, err := newGeom(xs[0], xs[1], xs[2], xs[3], ws[2], ws[3], stride, pad, dilation)
 	if err != nil {
 		return nil, err
 	}
@@ -63,7 +71,7 @@ type im2colOp struct {
 
 func newIm2colOp(g geom) *im2colOp {
 	return &im2colOp{
-		base: newBase(fmt.Sprintf("im2col{k%dx%d s%d p%d}", g.KH, g.KW, g.S, g.P),
+		base: newBase(fmt.Sprintf("im2col{%s}", g.name()),
 			tensor.Shape{g.K(), g.N * g.PO()}, tensor.Shape{g.N, g.C, g.H, g.W}),
 		g: g,
 	}
@@ -104,7 +112,7 @@ type col2imOp struct {
 
 func newCol2imOp(g geom) *col2imOp {
 	return &col2imOp{
-		base: newBase(fmt.Sprintf("col2im{k%dx%d s%d p%d}", g.KH, g.KW, g.S, g.P),
+		base: newBase(fmt.Sprintf("col2im{%s}", g.name()),
 			tensor.Shape{g.N, g.C, g.H, g.W}, tensor.Shape{g.K(), g.N * g.PO()}),
 		g: g,
 	}

@@ -49,7 +49,7 @@ func newConvFusedOp(g geom, cout int, act Activation, hasBias, xIsLeaf bool) *co
 		ins = append(ins, tensor.Shape{1, cout, 1, 1})
 	}
 	return &convFusedOp{
-		base: newBase(fmt.Sprintf("convFused{k%dx%d s%d p%d %s}", g.KH, g.KW, g.S, g.P, act),
+		base: newBase(fmt.Sprintf("convFused{%s %s}", g.name(), act),
 			tensor.Shape{g.N, cout, g.OH, g.OW}, ins...),
 		g: g, cout: cout, act: act, hasBias: hasBias, xIsLeaf: xIsLeaf,
 	}
@@ -131,7 +131,7 @@ type convFusedWeightGradOp struct {
 
 func newConvFusedWeightGradOp(g geom, cout int) *convFusedWeightGradOp {
 	return &convFusedWeightGradOp{
-		base: newBase(fmt.Sprintf("convFusedWeightGrad{k%dx%d s%d p%d}", g.KH, g.KW, g.S, g.P),
+		base: newBase(fmt.Sprintf("convFusedWeightGrad{%s}", g.name()),
 			tensor.Shape{cout, g.C, g.KH, g.KW}, tensor.Shape{cout, g.N * g.PO()}, tensor.Shape{g.N, g.C, g.H, g.W}),
 		g: g, cout: cout,
 	}
@@ -187,7 +187,7 @@ type convFusedInputGradOp struct {
 
 func newConvFusedInputGradOp(g geom, cout int) *convFusedInputGradOp {
 	return &convFusedInputGradOp{
-		base: newBase(fmt.Sprintf("convFusedInputGrad{k%dx%d s%d p%d}", g.KH, g.KW, g.S, g.P),
+		base: newBase(fmt.Sprintf("convFusedInputGrad{%s}", g.name()),
 			tensor.Shape{g.N, g.C, g.H, g.W}, tensor.Shape{cout, g.C, g.KH, g.KW}, tensor.Shape{cout, g.N * g.PO()}),
 		g: g, cout: cout,
 	}

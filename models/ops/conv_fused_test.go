@@ -70,7 +70,7 @@ func TestConv2dFusedUnevenChunks(t *testing.T) {
 		"w": randDense(rng, tensor.Float64, 0.5, 3, 2, 3, 3),
 		"b": randDense(rng, tensor.Float64, 0.1, 1, 3, 1, 1),
 	}
-	g, _ := newGeom(3, 2, 5, 4, 3, 3, 1, 1)
+	g, _ := newGeom(3, 2, 5, 4, 3, 3, 1, 1, 1)
 	fusedMinCols, fusedChunkCols = 0, 2*g.K()*g.PO()
 	if g.chunkImages() != 2 {
 		t.Fatalf("chunk of %d images", g.chunkImages())

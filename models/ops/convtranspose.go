@@ -36,7 +36,7 @@ func ConvTranspose2d(x, w, b *G.Node, stride, pad, outputPadding int, act Activa
 	if ho < 1 || wo < 1 {
 		return nil, fmt.Errorf("ops: ConvTranspose2d: output would be %dx%d", ho, wo)
 	}
-	g, err := newGeom(n, cout, ho, wo, kh, kw, stride, pad)
+	g, err := newGeom(n, cout, ho, wo, kh, kw, stride, pad, 1)
 	if err != nil {
 		return nil, err
 	}
@@ -162,7 +162,7 @@ type convTOutGradOp struct {
 func newConvTOutGradOp(g geom, act Activation) *convTOutGradOp {
 	ys := tensor.Shape{g.N, g.C, g.H, g.W}
 	return &convTOutGradOp{
-		base: newBase(fmt.Sprintf("convTOutGrad{k%dx%d s%d p%d %s}", g.KH, g.KW, g.S, g.P, act),
+		base: newBase(fmt.Sprintf("convTOutGrad{%s %s}", g.name(), act),
 			tensor.Shape{g.K(), g.N * g.PO()}, ys, ys),
 		g: g, act: act,
 	}

@@ -19,19 +19,24 @@ func conv2dGradients(t *testing.T, xThroughOp bool) {
 		n, cin, h, w, cout, k, stride, pad int
 		act                                Activation
 		bias                               bool
+		dilation                           int // 0 means 1
 	}{
-		{2, 3, 6, 6, 4, 3, 1, 0, ActNone, true},
-		{2, 3, 6, 6, 4, 3, 1, 1, ActReLU, true},
-		{2, 3, 7, 7, 4, 3, 2, 1, ActNone, true},
-		{2, 2, 8, 8, 3, 3, 2, 1, ActReLU, true},
-		{2, 3, 5, 6, 2, 1, 1, 0, ActNone, true},
-		{1, 2, 6, 5, 3, 1, 2, 1, ActReLU, true},
-		{2, 2, 6, 6, 3, 3, 2, 0, ActLeakyReLU(0.2), true},
-		{2, 2, 5, 5, 3, 3, 1, 1, ActSigmoid, false},
+		{2, 3, 6, 6, 4, 3, 1, 0, ActNone, true, 0},
+		{2, 3, 6, 6, 4, 3, 1, 1, ActReLU, true, 0},
+		{2, 3, 7, 7, 4, 3, 2, 1, ActNone, true, 0},
+		{2, 2, 8, 8, 3, 3, 2, 1, ActReLU, true, 0},
+		{2, 3, 5, 6, 2, 1, 1, 0, ActNone, true, 0},
+		{1, 2, 6, 5, 3, 1, 2, 1, ActReLU, true, 0},
+		{2, 2, 6, 6, 3, 3, 2, 0, ActLeakyReLU(0.2), true, 0},
+		{2, 2, 5, 5, 3, 3, 1, 1, ActSigmoid, false, 0},
+		{2, 2, 7, 6, 3, 3, 1, 2, ActReLU, true, 2},
+		{2, 2, 9, 9, 2, 3, 1, 3, ActNone, true, 3},
+		{1, 2, 9, 8, 3, 3, 2, 1, ActNone, true, 2},
 	}
 	for i, c := range cases {
 		c := c
-		name := fmt.Sprintf("n%d_c%d_%dx%d_o%d_k%d_s%d_p%d_%v_bias%v", c.n, c.cin, c.h, c.w, c.cout, c.k, c.stride, c.pad, c.act, c.bias)
+		dil := max(c.dilation, 1)
+		name := fmt.Sprintf("n%d_c%d_%dx%d_o%d_k%d_s%d_p%d_d%d_%v_bias%v", c.n, c.cin, c.h, c.w, c.cout, c.k, c.stride, c.pad, dil, c.act, c.bias)
 		t.Run(name, func(t *testing.T) {
 			rng := rand.New(rand.NewSource(int64(i)))
 			in := map[string]*tensor.Dense{
@@ -48,7 +53,7 @@ func conv2dGradients(t *testing.T, xThroughOp bool) {
 				if xThroughOp {
 					x = G.Must(G.Mul(x, G.NewConstant(2.0)))
 				}
-				return Conv2d(x, n["w"], n["b"], c.stride, c.pad, c.act)
+				return DilatedConv2d(x, n["w"], n["b"], c.stride, c.pad, dil, c.act)
 			})
 		})
 	}

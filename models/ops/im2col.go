@@ -4,25 +4,27 @@ import "fmt"
 
 // geom is the geometry of a 2-D convolution seen from the convolution's side:
 // an "image" (N, C, H, W) is turned into an output grid (OH, OW) by a KH×KW
-// kernel with a square stride and zero padding. ConvTranspose2d reuses it with
+// kernel with a square stride, zero padding and dilation D (taps D pixels
+// apart, so a 3×3 kernel of dilation 2 spans 5×5). ConvTranspose2d reuses it with
 // the roles swapped (its output is the image, its input the grid).
 type geom struct {
 	N, C, H, W int
 	KH, KW     int
-	S, P       int
+	S, P, D    int
 	OH, OW     int
 	ph         phases // stride-phase layout used by im2col/col2im
 }
 
-func newGeom(n, c, h, w, kh, kw, stride, pad int) (geom, error) {
-	g := geom{N: n, C: c, H: h, W: w, KH: kh, KW: kw, S: stride, P: pad}
-	if stride < 1 || pad < 0 || kh < 1 || kw < 1 {
-		return g, fmt.Errorf("ops: invalid stride %d, pad %d or kernel %dx%d", stride, pad, kh, kw)
+func newGeom(n, c, h, w, kh, kw, stride, pad, dilation int) (geom, error) {
+	g := geom{N: n, C: c, H: h, W: w, KH: kh, KW: kw, S: stride, P: pad, D: dilation}
+	if stride < 1 || pad < 0 || kh < 1 || kw < 1 || dilation < 1 {
+		return g, fmt.Errorf("ops: invalid stride %d, pad %d, dilation %d or kernel %dx%d", stride, pad, dilation, kh, kw)
 	}
-	g.OH = (h+2*pad-kh)/stride + 1
-	g.OW = (w+2*pad-kw)/stride + 1
-	if h+2*pad < kh || w+2*pad < kw || g.OH < 1 || g.OW < 1 {
-		return g, fmt.Errorf("ops: kernel %dx%d larger than padded input %dx%d", kh, kw, h+2*pad, w+2*pad)
+	span := func(k int) int { return (k-1)*dilation + 1 } // the kernel's extent in pixels
+	g.OH = (h+2*pad-span(kh))/stride + 1
+	g.OW = (w+2*pad-span(kw))/stride + 1
+	if h+2*pad < span(kh) || w+2*pad < span(kw) || g.OH < 1 || g.OW < 1 {
+		return g, fmt.Errorf("ops: kernel spanning %dx%d larger than padded input %dx%d", span(kh), span(kw), h+2*pad, w+2*pad)
 	}
 	g.ph = newPhases(&g)
 	return g, nil
@@ -30,6 +32,21 @@ func newGeom(n, c, h, w, kh, kw, stride, pad int) (geom, error) {
 
 // K is the number of rows of the column matrix (one per channel and tap).
 func (g *geom) K() int { return g.C * g.KH * g.KW }
+
+// name describes the geometry in op names; dilation only when it is not 1.
+func (g *geom) name() string {
+	if g.D == 1 {
+		return fmt.Sprintf("k%dx%d s%d p%d", g.KH, g.KW, g.S, g.P)
+	}
+	return fmt.Sprintf("k%dx%d s%d p%d d%d", g.KH, g.KW, g.S, g.P, g.D)
+}
+
+// tapBase is where tap (kh, kw) of output (0, 0) sits in the phase planes:
+// padded pixel (kh·D, kw·D), in the sub-plane of its stride phase.
+func (g *geom) tapBase(kh, kw int) int {
+	h, w := kh*g.D, kw*g.D
+	return ((h%g.S)*g.S+w%g.S)*g.ph.PS + (h/g.S)*g.ph.PWs + w/g.S
+}
 
 // PO is the number of output positions of one image.
 func (g *geom) PO() int { return g.OH * g.OW }
@@ -163,7 +180,7 @@ func gatherPlane[T float](g *geom, ph *phases, buf, dst []T) {
 }
 
 // im2col fills cols, a K × (N·PO) matrix: row (c,kh,kw), column n·PO+oh·OW+ow
-// holds x[n, c, oh·S-P+kh, ow·S-P+kw] (0 in the padding). Putting the whole batch
+// holds x[n, c, oh·S-P+kh·D, ow·S-P+kw·D] (0 in the padding). Putting the whole batch
 // side by side makes one GEMM per layer instead of one per image.
 //
 // Speed notes: rows are short (7 values for a 14×14 input at stride 2), so the
@@ -187,7 +204,7 @@ func im2col[T float](g *geom, x, cols []T, buf *[]T) {
 				for kw := 0; kw < g.KW; kw++ {
 					o := cols[r*NP+n*P : r*NP+n*P+P]
 					r++
-					base := ((kh%g.S)*g.S+kw%g.S)*ph.PS + (kh/g.S)*ph.PWs + kw/g.S
+					base := g.tapBase(kh, kw)
 					switch {
 					case OW >= 4 && OW <= 8:
 						// two overlapping 4-value block moves per row
@@ -230,7 +247,7 @@ func col2im[T float](g *geom, cols, x []T, buf *[]T) {
 				for kw := 0; kw < g.KW; kw++ {
 					in := cols[r*NP+n*P : r*NP+n*P+P]
 					r++
-					base := ((kh%g.S)*g.S+kw%g.S)*ph.PS + (kh/g.S)*ph.PWs + kw/g.S
+					base := g.tapBase(kh, kw)
 					for oh := 0; oh < OH; oh++ {
 						s := in[oh*OW : oh*OW+OW]
 						d := pb[base : base+len(s)]

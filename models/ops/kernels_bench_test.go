@@ -51,7 +51,7 @@ func BenchmarkGemmShapes(b *testing.B) {
 // BenchmarkIm2col: im2col and col2im of the model's layers.
 func BenchmarkIm2col(b *testing.B) {
 	for _, c := range []struct{ n, c, h, k, s, p int }{{64, 1, 28, 3, 2, 1}, {64, 16, 14, 3, 2, 1}, {64, 16, 14, 3, 1, 1}} {
-		g, _ := newGeom(c.n, c.c, c.h, c.h, c.k, c.k, c.s, c.p)
+		g, _ := newGeom(c.n, c.c, c.h, c.h, c.k, c.k, c.s, c.p, 1)
 		x := make([]float32, c.n*c.c*c.h*c.h)
 		cols := make([]float32, g.K()*g.N*g.PO())
 		var pad []float32
