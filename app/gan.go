@@ -75,9 +75,8 @@ type ganQuality struct {
 
 // ganSettings are the preset named by the flags (or the --arch's) with the
 // flags the user set applied over it.
-func ganSettings(fs *flag.FlagSet, f trainFlags, g ganFlags, data *imageops.Dataset) (string, models.GANConfig, models.GANTrainOptions, error) {
-	set := map[string]bool{}
-	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
+func ganSettings(f trainFlags, g ganFlags, data *imageops.Dataset) (string, models.GANConfig, models.GANTrainOptions, error) {
+	set := f.given
 	name := g.preset
 	if name == "" {
 		arch := models.GANArchMLP
@@ -136,8 +135,8 @@ func ganSettings(fs *flag.FlagSet, f trainFlags, g ganFlags, data *imageops.Data
 // trainGAN is train --task gan: it trains a GAN (a new one from the preset
 // and flags, or --init's) with a progress bar and health lines, saves it
 // and writes the report.
-func trainGAN(ctx context.Context, fs *flag.FlagSet, f trainFlags, g ganFlags, data *imageops.Dataset) error {
-	preset, cfg, opt, err := ganSettings(fs, f, g, data)
+func trainGAN(ctx context.Context, f trainFlags, g ganFlags, data *imageops.Dataset) error {
+	preset, cfg, opt, err := ganSettings(f, g, data)
 	if err != nil {
 		return err
 	}

@@ -20,7 +20,7 @@ import (
 type trainFlags struct {
 	task, arch, data, out, loss, noise, layers, size, test, report string
 	init, class, dilations                                         string
-	noiseSet                                                       bool // --noise was given
+	given                                                          map[string]bool // the flags set on the command line
 	codeAct                                                        string
 	code, epochs, batch, patches, maxSteps                         int
 	lr, val, maxMinutes, checkpointMinutes                         float64
@@ -65,7 +65,8 @@ func cmdTrain(args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return usageError{err}
 	}
-	fs.Visit(func(fl *flag.Flag) { f.noiseSet = f.noiseSet || fl.Name == "noise" })
+	f.given = map[string]bool{}
+	fs.Visit(func(fl *flag.Flag) { f.given[fl.Name] = true })
 	if f.data == "" || f.out == "" {
 		return usageErrorf("train needs --data and --out")
 	}
@@ -90,7 +91,7 @@ func cmdTrain(args []string) error {
 		}
 	}
 	if f.task == taskGAN {
-		return trainGAN(ctx, fs, f, g, data)
+		return trainGAN(ctx, f, g, data)
 	}
 	_, err = train(ctx, f, data)
 	return err
@@ -275,7 +276,7 @@ func train(ctx context.Context, f trainFlags, data *imageops.Dataset) (*models.A
 	cfg := models.Config{Task: f.task, Arch: f.arch, Width: data.Width, Height: data.Height, Channels: data.Channels,
 		Layers: layers, Dilations: dilations, Code: code, CodeActivation: f.codeAct, Loss: loss, Seed: f.seed}
 	var noise []models.NoiseSpec
-	if f.task == models.TaskDenoise || f.noiseSet {
+	if f.task == models.TaskDenoise || f.given["noise"] {
 		if noise, err = models.ParseNoise(f.noise); err != nil {
 			return nil, usageErrorf("--noise: %v", err)
 		}
@@ -288,7 +289,7 @@ func train(ctx context.Context, f trainFlags, data *imageops.Dataset) (*models.A
 		if ae, err = loadModel(f.init); err != nil {
 			return nil, err
 		}
-		if f.noiseSet { // train further on another noise mix
+		if f.given["noise"] { // train further on another noise mix
 			if err := ae.SetNoise(noise); err != nil {
 				return nil, usageErrorf("--noise with --init %s: %v", f.init, err)
 			}
