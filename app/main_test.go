@@ -189,7 +189,8 @@ func TestTrainInitContinues(t *testing.T) {
 }
 
 // TestTrainDilations: --dilations reaches the saved residual model, and a
-// wrong count, a non-number or another arch exit 2 with nothing written.
+// wrong count, a non-number or another arch exit 2 with nothing written;
+// --deepen adds a layer to a saved one.
 func TestTrainDilations(t *testing.T) {
 	data := digitFolder(t, 32)
 	out := filepath.Join(t.TempDir(), "d.lsm")
@@ -212,5 +213,21 @@ func TestTrainDilations(t *testing.T) {
 	}
 	if d := ae.Config().Dilations; fmt.Sprint(d) != "[1 2 1]" {
 		t.Errorf("saved dilations %v, want [1 2 1]", d)
+	}
+	// --deepen inserts a layer into the --init model; alone it is refused.
+	deep := filepath.Join(filepath.Dir(out), "deep.lsm")
+	// (on 32x32 patches: a residual model's weights fit any size)
+	again := []string{"train", "--data", data, "--size", "32", "--gray", "--epochs", "1", "--batch", "16", "--val", "0", "--out", deep}
+	if code := run(append(again, "--deepen", "3")); code != 2 {
+		t.Errorf("--deepen without --init exited %d, want 2", code)
+	}
+	if code := run(append(again, "--init", out, "--deepen", "3")); code != 0 {
+		t.Fatalf("train --init --deepen 3 exited %d", code)
+	}
+	if ae, err = assets.LoadModel(deep); err != nil {
+		t.Fatal(err)
+	}
+	if c := ae.Config(); fmt.Sprint(c.Layers, c.Dilations, c.Width) != "[4 4 4] [1 3 2 1] 32" {
+		t.Errorf("deepened: layers %v, dilations %v, width %d", c.Layers, c.Dilations, c.Width)
 	}
 }

@@ -19,7 +19,7 @@ import (
 // trainFlags are the flags of train (and, with fixed values, of demo).
 type trainFlags struct {
 	task, arch, data, out, loss, noise, layers, size, test, report string
-	init, class, dilations                                         string
+	init, class, dilations, deepen                                 string
 	given                                                          map[string]bool // the flags set on the command line
 	codeAct                                                        string
 	code, epochs, batch, patches, maxSteps                         int
@@ -43,6 +43,7 @@ func (f *trainFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.noise, "noise", "gaussian:0.3", "noise for --task denoise: KIND:STRENGTH or KIND:LO-HI (drawn per image), several joined by +; kinds gaussian (sigma on [0,1], or on 0-255 above 1), poisson (photon peak), saltpepper (share); e.g. gaussian:0-55+poisson:5-60")
 	fs.StringVar(&f.class, "class", "", "train only on the images of this class (e.g. one digit, for anomaly detection)")
 	fs.StringVar(&f.init, "init", "", "start from this trained model's weights and config (train further, e.g. at a lower --lr); the model flags are then ignored")
+	fs.StringVar(&f.deepen, "deepen", "", "with --init of a residual model: insert one identity-initialised 3x3 layer per given dilation in the middle of its stack (e.g. 2,4,8,4,2); the deeper model starts out computing exactly what the old one did")
 	fs.IntVar(&f.patches, "patches", 0, "cut this many random --size patches (rotated and mirrored at random) from the photos in --data instead of resizing whole images")
 	fs.IntVar(&f.epochs, "epochs", 10, "epochs")
 	fs.IntVar(&f.batch, "batch", 64, "batch size")
@@ -255,10 +256,18 @@ func train(ctx context.Context, f trainFlags, data *imageops.Dataset) (*models.A
 	if err != nil {
 		return nil, err
 	}
-	var dilations []int
+	var dilations, deepen []int
 	if f.dilations != "" {
 		if dilations, err = parseInts(f.dilations); err != nil {
 			return nil, usageErrorf("--dilations %q: want comma-separated spacings, e.g. 1,2,3,2,1", f.dilations)
+		}
+	}
+	if f.deepen != "" {
+		if f.init == "" {
+			return nil, usageErrorf("--deepen inserts layers into the model given with --init")
+		}
+		if deepen, err = parseInts(f.deepen); err != nil {
+			return nil, usageErrorf("--deepen %q: want comma-separated dilations, e.g. 2,4,2", f.deepen)
 		}
 	}
 	lo, hi := data.Range()
@@ -292,6 +301,17 @@ func train(ctx context.Context, f trainFlags, data *imageops.Dataset) (*models.A
 		if f.given["noise"] { // train further on another noise mix
 			if err := ae.SetNoise(noise); err != nil {
 				return nil, usageErrorf("--noise with --init %s: %v", f.init, err)
+			}
+		}
+		if deepen != nil {
+			if ae, err = ae.Deepen(deepen); err != nil {
+				return nil, usageErrorf("--deepen with --init %s: %v", f.init, err)
+			}
+		}
+		if c := ae.Config(); c.FullyConvolutional() && c.Channels == data.Channels && (c.Width != data.Width || c.Height != data.Height) {
+			// its weights fit any size: train it further on patches of another
+			if ae, err = ae.AtSize(data.Width, data.Height); err != nil {
+				return nil, usageErrorf("--init %s on %dx%d data: %v", f.init, data.Width, data.Height, err)
 			}
 		}
 		cfg, why = ae.Config(), "as trained in "+f.init

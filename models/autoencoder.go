@@ -177,6 +177,21 @@ func (a *Autoencoder) InferAt(x []float32, n, w, h int) ([]float32, error) {
 	return out, nil
 }
 
+// AtSize returns a copy of a fully convolutional model that trains on (and
+// reports) images of w×h pixels; its weights fit any size.
+func (a *Autoencoder) AtSize(w, h int) (*Autoencoder, error) {
+	if !a.cfg.FullyConvolutional() {
+		return nil, fmt.Errorf("a %s model with a dense code only takes %dx%d images", a.cfg.Arch, a.cfg.Width, a.cfg.Height)
+	}
+	at := a.cfg.withSize(w, h)
+	if err := at.Validate(); err != nil {
+		return nil, err
+	}
+	c := a.Clone()
+	c.cfg = at
+	return c, nil
+}
+
 // withSize is the config with another input size (for fully convolutional
 // models, whose weights do not depend on it).
 func (c Config) withSize(w, h int) Config {
