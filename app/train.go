@@ -22,10 +22,10 @@ type trainFlags struct {
 	init, class, dilations, deepen                                 string
 	given                                                          map[string]bool // the flags set on the command line
 	codeAct                                                        string
-	code, epochs, batch, patches, maxSteps                         int
+	code, epochs, batch, patches, maxSteps, warmup                 int
 	lr, val, maxMinutes, checkpointMinutes                         float64
 	seed                                                           int64
-	gray                                                           bool
+	gray, cosine                                                   bool
 }
 
 func (f *trainFlags) register(fs *flag.FlagSet) {
@@ -48,6 +48,8 @@ func (f *trainFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&f.epochs, "epochs", 10, "epochs")
 	fs.IntVar(&f.batch, "batch", 64, "batch size")
 	fs.Float64Var(&f.lr, "lr", 1e-3, "Adam learning rate")
+	fs.IntVar(&f.warmup, "warmup", 0, "raise the learning rate linearly over this many first steps (spares a model trained further with --init the jolt of Adam's first steps)")
+	fs.BoolVar(&f.cosine, "cosine", false, "lower the learning rate along half a cosine to 0 at the last step")
 	fs.Int64Var(&f.seed, "seed", 1, "seed for weights, shuffling, noise and the validation split")
 	fs.Float64Var(&f.val, "val", 0.1, "fraction of the data held out for validation")
 	fs.StringVar(&f.test, "test", "", "optional test data, reported as test_loss")
@@ -346,7 +348,7 @@ func train(ctx context.Context, f trainFlags, data *imageops.Dataset) (*models.A
 	}
 	tr, err := models.NewTrainer(ae, trainSet, valSet, models.TrainOptions{
 		CheckpointPath: checkpoint,
-		Epochs:         f.epochs, Batch: f.batch, LR: f.lr, Seed: f.seed,
+		Epochs:         f.epochs, Batch: f.batch, LR: f.lr, Seed: f.seed, Warmup: f.warmup, Cosine: f.cosine,
 		MaxDuration:     time.Duration(f.maxMinutes * float64(time.Minute)),
 		MaxSteps:        f.maxSteps,
 		CheckpointEvery: time.Duration(f.checkpointMinutes * float64(time.Minute)),

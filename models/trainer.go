@@ -22,6 +22,15 @@ type TrainOptions struct {
 	LR     float64
 	Seed   int64 // shuffling and noise
 
+	// Warmup raises the rate linearly from LR/Warmup to LR over the first
+	// Warmup steps. Adam starts with no gradient statistics, so its first
+	// steps move every weight by about LR whatever its gradient's noise: a
+	// jolt that a trained model (train --init) loses ground to.
+	Warmup int
+	// Cosine lowers the rate along half a cosine to 0 at the run's last
+	// step, so it ends at a point rather than wandering at LR.
+	Cosine bool
+
 	PreviewN     int           // images in the preview batch (default 8)
 	PreviewEvery time.Duration // how often to publish a preview (default 1 s)
 	MaxDuration  time.Duration // stop after this long (0: no limit)
@@ -76,6 +85,9 @@ func NewTrainer(ae *Autoencoder, train, val *imageops.Dataset, opt TrainOptions)
 	}
 	if !(opt.LR > 0 && opt.LR < 10) {
 		return nil, fmt.Errorf("learning rate must be in (0,10), not %g", opt.LR)
+	}
+	if opt.Warmup < 0 {
+		return nil, fmt.Errorf("warmup must be at least 0 steps, not %d", opt.Warmup)
 	}
 	if opt.PreviewN <= 0 {
 		opt.PreviewN = 8
@@ -261,8 +273,21 @@ func (r *run) update() error {
 		r.weights[i] = node.Value().Data().([]float32)
 		r.grads[i] = grad.Data().([]float32)
 	}
+	r.solver.lr = r.opt.rateAt(r.step, r.steps)
 	r.solver.step(r.weights, r.grads)
 	return nil
+}
+
+// rateAt is the learning rate of step (0-based) of a run of steps.
+func (o TrainOptions) rateAt(step, steps int) float64 {
+	lr := o.LR
+	if step < o.Warmup {
+		lr *= float64(step+1) / float64(o.Warmup)
+	}
+	if o.Cosine && steps > 1 {
+		lr *= 0.5 * (1 + math.Cos(math.Pi*float64(step)/float64(steps-1)))
+	}
+	return lr
 }
 
 // prepareSample writes the input and target of the batch's i-th image.

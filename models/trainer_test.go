@@ -338,3 +338,29 @@ func TestCheckpoints(t *testing.T) {
 		t.Fatalf("run error %v, checkpoint error %v", err, failed)
 	}
 }
+
+// TestRateSchedule: warmup climbs linearly to the rate, cosine falls from it
+// to 0 at the last step, and both together multiply.
+func TestRateSchedule(t *testing.T) {
+	for _, c := range []struct {
+		opt         TrainOptions
+		step, steps int
+		want        float64
+	}{
+		{TrainOptions{LR: 1e-3}, 50, 100, 1e-3},
+		{TrainOptions{LR: 1e-3, Warmup: 10}, 0, 100, 1e-4},
+		{TrainOptions{LR: 1e-3, Warmup: 10}, 4, 100, 5e-4},
+		{TrainOptions{LR: 1e-3, Warmup: 10}, 9, 100, 1e-3},
+		{TrainOptions{LR: 1e-3, Cosine: true}, 0, 101, 1e-3},
+		{TrainOptions{LR: 1e-3, Cosine: true}, 50, 101, 5e-4},
+		{TrainOptions{LR: 1e-3, Cosine: true}, 100, 101, 0},
+		{TrainOptions{LR: 1e-3, Cosine: true, Warmup: 4}, 1, 3, 0.5 * 0.5e-3},
+	} {
+		if got := c.opt.rateAt(c.step, c.steps); math.Abs(got-c.want) > 1e-12 {
+			t.Errorf("%+v step %d of %d: rate %g, want %g", c.opt, c.step, c.steps, got, c.want)
+		}
+	}
+	if _, err := NewTrainer(tinyModel(t, TaskReconstruct), tinyData(4), nil, TrainOptions{Epochs: 1, Batch: 2, LR: 1e-3, Warmup: -1}); err == nil || !strings.Contains(err.Error(), "warmup") {
+		t.Errorf("a negative warmup: %v", err)
+	}
+}
