@@ -30,7 +30,8 @@ func (g geom) chunk(m int) geom {
 
 // convFusedOp: (x (N, C, H, W), w (Cout, C, KH, KW)[, b (1, Cout, 1, 1)]) →
 // y (N, Cout, OH, OW) = act(conv(x, w) + b), computed chunk by chunk: the
-// im2col of a few images, one GEMM, bias and activation while the result is
+// im2col of a few images (or of a band of output rows of one large image,
+// as a photo tile is), one GEMM, bias and activation while the result is
 // in cache. Its gradient ops redo the chunk's im2col rather than keep the
 // whole column matrix.
 type convFusedOp struct {
@@ -78,23 +79,31 @@ func convFusedForward[T float](op *convFusedOp, in [maxArity]*tensor.Dense, out 
 		bias = data[T](in[2])
 	}
 	nc := g.chunkImages()
+	rows := g.OH // output rows per chunk: fewer when one image is over the budget
+	if nc == 1 {
+		rows = max(1, min(g.OH, fusedChunkCols/(K*g.OW)))
+	}
 	colsp, yp := bufs[T](&op.tmp)
-	cols := grow(colsp, K*nc*P)
-	res := grow(yp, op.cout*nc*P)
+	cols := grow(colsp, K*nc*rows*g.OW)
+	res := grow(yp, op.cout*nc*rows*g.OW)
 	for n0 := 0; n0 < g.N; n0 += nc {
 		m := min(nc, g.N-n0)
 		gc := g.chunk(m)
-		ld := m * P
-		im2col(&gc, x[n0*CHW:(n0+m)*CHW], cols[:K*ld], padBuf[T](&op.tmp))
-		gemm(false, false, op.cout, ld, K, 1, w, K, cols, ld, 0, res, ld)
-		for co := 0; co < op.cout; co++ {
-			var bv T
-			if bias != nil {
-				bv = bias[co]
-			}
-			for i := 0; i < m; i++ {
-				o := ((n0+i)*op.cout + co) * P
-				biasAct(op.act, y[o:o+P], res[co*ld+i*P:], bv)
+		for oh0 := 0; oh0 < g.OH; oh0 += rows {
+			oh1 := min(g.OH, oh0+rows)
+			lp := (oh1 - oh0) * g.OW // positions of one image in this chunk
+			ld := m * lp
+			im2colRows(&gc, x[n0*CHW:(n0+m)*CHW], cols[:K*ld], padBuf[T](&op.tmp), oh0, oh1)
+			gemm(false, false, op.cout, ld, K, 1, w, K, cols, ld, 0, res, ld)
+			for co := 0; co < op.cout; co++ {
+				var bv T
+				if bias != nil {
+					bv = bias[co]
+				}
+				for i := 0; i < m; i++ {
+					o := ((n0+i)*op.cout+co)*P + oh0*g.OW
+					biasAct(op.act, y[o:o+lp], res[co*ld+i*lp:], bv)
+				}
 			}
 		}
 	}

@@ -22,7 +22,17 @@ func TestConv2dFusedGradients(t *testing.T) {
 }
 
 func TestConv2dFusedMatchesGorgonia(t *testing.T) {
-	forceFused(t)
+	forceFused(t) // one output row per chunk
+	TestConv2dMatchesGorgonia(t)
+}
+
+// TestConv2dFusedRowBands: with a chunk budget below one image's column
+// matrix the fused op works in bands of output rows, the last one partial
+// in some cases (e.g. 9 rows in bands of 5), and still matches Gorgonia.
+func TestConv2dFusedRowBands(t *testing.T) {
+	minCols, chunkCols := fusedMinCols, fusedChunkCols
+	t.Cleanup(func() { fusedMinCols, fusedChunkCols = minCols, chunkCols })
+	fusedMinCols, fusedChunkCols = 0, 1000
 	TestConv2dMatchesGorgonia(t)
 }
 

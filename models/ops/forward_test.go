@@ -34,13 +34,15 @@ func runGraph(t testing.TB, g *G.ExprGraph, nodes ...*G.Node) [][]float64 {
 }
 
 func TestConv2dMatchesGorgonia(t *testing.T) {
-	cases := []struct{ n, cin, h, w, cout, k, stride, pad int }{
-		{3, 1, 28, 28, 16, 3, 2, 1},
-		{2, 16, 14, 14, 32, 3, 2, 1},
-		{2, 3, 9, 7, 5, 3, 1, 1},
-		{2, 4, 8, 8, 3, 1, 1, 0},
-		{2, 2, 9, 9, 3, 5, 2, 2},
-		{1, 3, 6, 6, 2, 3, 3, 0},
+	cases := []struct{ n, cin, h, w, cout, k, stride, pad, dil int }{
+		{3, 1, 28, 28, 16, 3, 2, 1, 1},
+		{2, 16, 14, 14, 32, 3, 2, 1, 1},
+		{2, 3, 9, 7, 5, 3, 1, 1, 1},
+		{2, 4, 8, 8, 3, 1, 1, 0, 1},
+		{2, 2, 9, 9, 3, 5, 2, 2, 1},
+		{1, 3, 6, 6, 2, 3, 3, 0, 1},
+		{2, 3, 11, 9, 5, 3, 1, 2, 2},
+		{1, 4, 12, 13, 3, 3, 1, 3, 3},
 	}
 	for i, c := range cases {
 		for _, act := range []Activation{ActNone, ActReLU} {
@@ -50,11 +52,11 @@ func TestConv2dMatchesGorgonia(t *testing.T) {
 				x := leaf(g, "x", randDense(rng, tensor.Float32, 1, c.n, c.cin, c.h, c.w))
 				w := leaf(g, "w", randDense(rng, tensor.Float32, 0.3, c.cout, c.cin, c.k, c.k))
 				b := leaf(g, "b", randDense(rng, tensor.Float32, 0.3, 1, c.cout, 1, 1))
-				ours, err := Conv2d(x, w, b, c.stride, c.pad, act)
+				ours, err := DilatedConv2d(x, w, b, c.stride, c.pad, c.dil, act)
 				if err != nil {
 					t.Fatal(err)
 				}
-				ref := G.Must(G.Conv2d(x, w, tensor.Shape{c.k, c.k}, []int{c.pad, c.pad}, []int{c.stride, c.stride}, []int{1, 1}))
+				ref := G.Must(G.Conv2d(x, w, tensor.Shape{c.k, c.k}, []int{c.pad, c.pad}, []int{c.stride, c.stride}, []int{c.dil, c.dil}))
 				ref = G.Must(G.BroadcastAdd(ref, b, nil, []byte{0, 2, 3}))
 				if act == ActReLU {
 					ref = G.Must(G.Rectify(ref))

@@ -189,10 +189,14 @@ func gatherPlane[T float](g *geom, ph *phases, buf, dst []T) {
 // set of short contiguous copies with no padding tests.
 // buf is the op's phase-plane scratch (see phaseBuf); nothing else may write
 // it, since the padding border of the sub-planes is written only once.
-func im2col[T float](g *geom, x, cols []T, buf *[]T) {
+func im2col[T float](g *geom, x, cols []T, buf *[]T) { im2colRows(g, x, cols, buf, 0, g.OH) }
+
+// im2colRows is im2col for output rows oh0 to oh1 only: cols is then
+// K × (N·(oh1-oh0)·OW). It bounds the column matrix of one large image.
+func im2colRows[T float](g *geom, x, cols []T, buf *[]T, oh0, oh1 int) {
 	ph := &g.ph
 	pb := phaseBuf(buf, g.S*g.S*ph.PS)
-	OH, OW := g.OH, g.OW
+	OH, OW := oh1-oh0, g.OW
 	P := OH * OW
 	NP := g.N * P
 	HW := g.H * g.W
@@ -204,7 +208,7 @@ func im2col[T float](g *geom, x, cols []T, buf *[]T) {
 				for kw := 0; kw < g.KW; kw++ {
 					o := cols[r*NP+n*P : r*NP+n*P+P]
 					r++
-					base := g.tapBase(kh, kw)
+					base := g.tapBase(kh, kw) + oh0*ph.PWs
 					switch {
 					case OW >= 4 && OW <= 8:
 						// two overlapping 4-value block moves per row
