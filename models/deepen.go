@@ -3,6 +3,7 @@ package models
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"gorgonia.org/tensor"
 )
@@ -26,7 +27,7 @@ func (a *Autoencoder) Deepen(dilations []int) (*Autoencoder, error) {
 	at := (len(c.Layers) + 1) / 2 // hidden layers kept before the insertion
 	width := c.Layers[at-1]
 	deeper := c
-	deeper.Layers = append(append(append([]int{}, c.Layers[:at]...), repeat(width, len(dilations))...), c.Layers[at:]...)
+	deeper.Layers = append(append(append([]int{}, c.Layers[:at]...), slices.Repeat([]int{width}, len(dilations))...), c.Layers[at:]...)
 	deeper.Dilations = nil
 	for l := 0; l <= len(c.Layers); l++ {
 		if l == at {
@@ -34,10 +35,7 @@ func (a *Autoencoder) Deepen(dilations []int) (*Autoencoder, error) {
 		}
 		deeper.Dilations = append(deeper.Dilations, c.Dilation(l))
 	}
-	if len(deeper.Layers) > MaxLayers {
-		return nil, fmt.Errorf("%d hidden layers would be more than the %d allowed", len(deeper.Layers), MaxLayers)
-	}
-	if err := deeper.Validate(); err != nil {
+	if err := deeper.Validate(); err != nil { // also bounds the number of layers
 		return nil, err
 	}
 	params := make([]*tensor.Dense, 0, 2*(len(deeper.Layers)+1))
@@ -59,12 +57,4 @@ func (a *Autoencoder) Deepen(dilations []int) (*Autoencoder, error) {
 	d := newAutoencoder(deeper, params)
 	d.History = a.History
 	return d, nil
-}
-
-func repeat(v, n int) []int {
-	out := make([]int, n)
-	for i := range out {
-		out[i] = v
-	}
-	return out
 }
