@@ -216,8 +216,8 @@ func cmdBenchRun(args []string) error {
 	var train, test *imageops.Dataset
 	var err error
 	if m.name == "photo" {
-		if train, err = imageops.Patches(ctx, *photos, 2048, 64, false, 1); err == nil {
-			test, err = imageops.Patches(ctx, *photos, 256, 64, false, 2)
+		if train, err = imageops.Patches(ctx, *photos, imageops.PatchOptions{N: 2048, Size: 64, Seed: 1}); err == nil {
+			test, err = imageops.Patches(ctx, *photos, imageops.PatchOptions{N: 256, Size: 64, Seed: 2})
 		}
 	} else {
 		opt := imageops.Options{Gray: true, Limit: *limit}

@@ -1,9 +1,12 @@
 package main
 
 import (
+	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"image"
 	"os"
 	"path/filepath"
 	"strings"
@@ -229,5 +232,39 @@ func TestTrainDilations(t *testing.T) {
 	}
 	if c := ae.Config(); fmt.Sprint(c.Layers, c.Dilations, c.Width) != "[4 4 4] [1 3 2 1] 32" {
 		t.Errorf("deepened: layers %v, dilations %v, width %d", c.Layers, c.Dilations, c.Width)
+	}
+}
+
+// TestTrainScales: --scales adds patches from resized copies of the photos
+// (named by their scale); a scale outside (0,1] is a usage error.
+func TestTrainScales(t *testing.T) {
+	dir := t.TempDir()
+	img := image.NewNRGBA(image.Rect(0, 0, 64, 48))
+	for i := range img.Pix {
+		img.Pix[i] = uint8(i)
+	}
+	if err := imageops.SavePNG(filepath.Join(dir, "photo.png"), img); err != nil {
+		t.Fatal(err)
+	}
+	f := trainFlags{data: dir, patches: 50, scales: "0.5", seed: 1}
+	d, err := f.loadPatches(context.Background(), imageops.Options{Width: 16, Height: 16})
+	if err != nil {
+		t.Fatal(err)
+	}
+	half := 0
+	for _, name := range d.Files {
+		if strings.Contains(name, "photo.png@0.5x:") {
+			half++
+		}
+	}
+	if half < 10 || half > 40 {
+		t.Errorf("%d of 50 patches from the half-size copy, want about 25", half)
+	}
+	for _, bad := range []string{"1.5", "0", "half", "0.5,"} {
+		f.scales = bad
+		var usage usageError
+		if _, err := f.loadPatches(context.Background(), imageops.Options{Width: 16, Height: 16}); !errors.As(err, &usage) || !strings.Contains(err.Error(), "--scales") {
+			t.Errorf("--scales %q: %v, want a usage error about --scales", bad, err)
+		}
 	}
 }

@@ -19,7 +19,7 @@ import (
 // trainFlags are the flags of train (and, with fixed values, of demo).
 type trainFlags struct {
 	task, arch, data, out, loss, noise, layers, size, test, report string
-	init, class, dilations, deepen                                 string
+	init, class, dilations, deepen, scales                         string
 	given                                                          map[string]bool // the flags set on the command line
 	codeAct                                                        string
 	code, epochs, batch, patches, maxSteps, warmup                 int
@@ -45,6 +45,7 @@ func (f *trainFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.init, "init", "", "start from this trained model's weights and config (train further, e.g. at a lower --lr); the model flags are then ignored")
 	fs.StringVar(&f.deepen, "deepen", "", "with --init of a residual model: insert one identity-initialised 3x3 layer per given dilation in the middle of its stack (e.g. 2,4,8,4,2); the deeper model starts out computing exactly what the old one did")
 	fs.IntVar(&f.patches, "patches", 0, "cut this many random --size patches (rotated and mirrored at random) from the photos in --data instead of resizing whole images")
+	fs.StringVar(&f.scales, "scales", "", "with --patches: also cut from copies of each photo resized to these fractions of its size, e.g. 0.5 or 0.9,0.8,0.7 (more variety from few photos)")
 	fs.IntVar(&f.epochs, "epochs", 10, "epochs")
 	fs.IntVar(&f.batch, "batch", 64, "batch size")
 	fs.Float64Var(&f.lr, "lr", 1e-3, "Adam learning rate")
@@ -81,7 +82,7 @@ func cmdTrain(args []string) error {
 	}
 	var data *imageops.Dataset
 	if f.patches > 0 {
-		data, err = loadPatches(ctx, f.data, f.patches, opts, f.seed)
+		data, err = f.loadPatches(ctx, opts)
 	} else {
 		data, err = loadData(ctx, f.data, opts)
 	}
@@ -180,11 +181,11 @@ func onlyClass(d *imageops.Dataset, class string) (*imageops.Dataset, error) {
 	return d.Subset(idx), nil
 }
 
-// loadPatches cuts n random patches of the --size (default 40) from the
-// photos in dir.
-func loadPatches(ctx context.Context, dir string, n int, opt imageops.Options, seed int64) (*imageops.Dataset, error) {
-	if !isDir(dir) {
-		return nil, usageErrorf("--patches needs --data to be a folder of photos, not %s", dir)
+// loadPatches cuts --patches random patches of the --size (default 40)
+// from the photos in --data, and from their copies at --scales.
+func (f *trainFlags) loadPatches(ctx context.Context, opt imageops.Options) (*imageops.Dataset, error) {
+	if !isDir(f.data) {
+		return nil, usageErrorf("--patches needs --data to be a folder of photos, not %s", f.data)
 	}
 	if opt.Width == 0 {
 		opt.Width, opt.Height = 40, 40
@@ -192,11 +193,21 @@ func loadPatches(ctx context.Context, dir string, n int, opt imageops.Options, s
 	if opt.Width != opt.Height {
 		return nil, usageErrorf("--patches needs a square --size, not %dx%d", opt.Width, opt.Height)
 	}
-	d, err := imageops.Patches(ctx, dir, n, opt.Width, opt.Gray, seed)
+	var scales []float64
+	if f.scales != "" {
+		for _, v := range strings.Split(f.scales, ",") {
+			s, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+			if err != nil || !(s > 0 && s <= 1) {
+				return nil, usageErrorf("--scales %q: want fractions in (0,1] joined by commas, e.g. 0.5 or 0.9,0.8,0.7", f.scales)
+			}
+			scales = append(scales, s)
+		}
+	}
+	d, err := imageops.Patches(ctx, f.data, imageops.PatchOptions{N: f.patches, Size: opt.Width, Gray: opt.Gray, Scales: scales, Seed: f.seed})
 	if err != nil {
 		return nil, usageError{err}
 	}
-	fmt.Fprintf(os.Stderr, "cut %d patches of %dx%dx%d from the photos in %s\n", d.Len(), d.Width, d.Height, d.Channels, dir)
+	fmt.Fprintf(os.Stderr, "cut %d patches of %dx%dx%d from the photos in %s\n", d.Len(), d.Width, d.Height, d.Channels, f.data)
 	reportSkipped(d.Skipped)
 	return d, nil
 }

@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/disintegration/imaging"
 )
 
 // transformNames maps the suffixes Patches writes into Files back to the
@@ -35,7 +37,7 @@ func TestPatches(t *testing.T) {
 		t.Fatal(err)
 	}
 	const n = 64 // enough draws that each of the 8 transforms comes up
-	d, err := Patches(context.Background(), dir, n, 16, false, 3)
+	d, err := Patches(context.Background(), dir, PatchOptions{N: n, Size: 16, Seed: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,15 +68,15 @@ func TestPatches(t *testing.T) {
 	if len(seen) != 8 {
 		t.Errorf("transforms used %v; want all 8", seen)
 	}
-	again, _ := Patches(context.Background(), dir, n, 16, false, 3)
+	again, _ := Patches(context.Background(), dir, PatchOptions{N: n, Size: 16, Seed: 3})
 	if !slices.Equal(d.Data, again.Data) || !slices.Equal(d.Files, again.Files) {
 		t.Error("the same seed gave other patches")
 	}
-	if _, err := Patches(context.Background(), filepath.Join(dir, "none"), 3, 16, false, 1); err == nil {
+	if _, err := Patches(context.Background(), filepath.Join(dir, "none"), PatchOptions{N: 3, Size: 16, Seed: 1}); err == nil {
 		t.Error("a missing folder gave patches")
 	}
 	os.Remove(filepath.Join(dir, "big.png"))
-	if _, err := Patches(context.Background(), dir, 3, 16, false, 1); err == nil {
+	if _, err := Patches(context.Background(), dir, PatchOptions{N: 3, Size: 16, Seed: 1}); err == nil {
 		t.Error("a folder of too-small photos gave patches")
 	}
 }
@@ -121,6 +123,56 @@ func TestCutPatchAllTransforms(t *testing.T) {
 			if got, w := dst.Pix[4*p:4*p+4], []uint8{v, v + 1, v + 2, 255 - v}; !slices.Equal(got, w) {
 				t.Errorf("%q: pixel %d,%d is %v, want %v", suffix, p%3, p/3, got, w)
 			}
+		}
+	}
+}
+
+// TestPatchesScales: with a scale, patches come from the photo and from
+// its Lanczos-resized copy, named by the scale; copies too small for a
+// patch and scales outside (0,1] are refused.
+func TestPatchesScales(t *testing.T) {
+	dir := t.TempDir()
+	img := image.NewNRGBA(image.Rect(0, 0, 40, 30))
+	for i := range img.Pix {
+		img.Pix[i] = uint8(i * 7)
+	}
+	if err := SavePNG(filepath.Join(dir, "big.png"), img); err != nil {
+		t.Fatal(err)
+	}
+	// 0.6 gives a 24x18 copy; 0.3 a 12x9 one, too small for 16x16 patches.
+	d, err := Patches(context.Background(), dir, PatchOptions{N: 200, Size: 16, Scales: []float64{0.6, 0.3, 1}, Seed: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	small := imaging.Resize(img, 24, 18, imaging.Lanczos)
+	prefix := filepath.Join(dir, "big.png") + "@"
+	patch := image.NewNRGBA(image.Rect(0, 0, 16, 16))
+	want := make([]float32, 3*16*16)
+	counts := map[string]int{}
+	for i, name := range d.Files {
+		rest := strings.TrimPrefix(name, prefix)
+		src, scale := img, "1"
+		if strings.HasPrefix(rest, "0.6x:") {
+			src, scale, rest = small, "0.6", strings.TrimPrefix(rest, "0.6x:")
+		}
+		var x, y int
+		if _, err := fmt.Sscanf(rest, "%d,%d", &x, &y); err != nil {
+			t.Fatalf("file %q: %v", name, err)
+		}
+		counts[scale]++
+		tr := transformNames[strings.TrimPrefix(rest, fmt.Sprintf("%d,%d", x, y))]
+		cutPatch(patch, src, x, y, tr)
+		writeNRGBA(want, patch, false)
+		if !slices.Equal(d.Image(i), want) {
+			t.Fatalf("patch %d (%s) is not its crop", i, name)
+		}
+	}
+	if len(counts) != 2 || counts["0.6"] < 70 || counts["1"] < 70 {
+		t.Errorf("patches per scale %v; want about 100 each of 1 and 0.6 and none of 0.3", counts)
+	}
+	for _, bad := range []float64{0, -0.5, 1.5} {
+		if _, err := Patches(context.Background(), dir, PatchOptions{N: 3, Size: 16, Scales: []float64{bad}}); err == nil {
+			t.Errorf("scale %g was accepted", bad)
 		}
 	}
 }

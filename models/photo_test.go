@@ -98,7 +98,7 @@ func photoPatches(t testing.TB, n, size int, gray bool) *imageops.Dataset {
 	if _, err := os.Stat(photosDir); err != nil {
 		t.Skipf("photos not available: %v", err)
 	}
-	d, err := imageops.Patches(context.Background(), photosDir, n, size, gray, 1)
+	d, err := imageops.Patches(context.Background(), photosDir, imageops.PatchOptions{N: n, Size: size, Gray: gray, Seed: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
