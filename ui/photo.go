@@ -78,7 +78,7 @@ type photoTab struct {
 	strLabel   *widget.Label
 	noise      *widget.Check
 	sigma      *widget.Select
-	ensemble   *widget.Check // average the model over 8 turned views
+	ensemble   *widget.Check     // average the model over 8 turned views
 	denoiseRow fyne.CanvasObject // strength and "add noise"
 	colorNote  *widget.Label
 	saveBtn    *widget.Button
